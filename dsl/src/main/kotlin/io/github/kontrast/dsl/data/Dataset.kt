@@ -1,0 +1,56 @@
+package io.github.kontrast.dsl.data
+
+import java.util.SplittableRandom
+
+/**
+ * A finite collection of examples with random access. Random access is what makes shuffling
+ * repeatable: the order of epoch e depends only on (seed, e), so a run resumed from a checkpoint
+ * sees the same batches as one that never stopped.
+ */
+interface Dataset {
+  /** Number of examples. */
+  val size: Int
+
+  /** The examples at [indices], in that order, as one batch. */
+  fun batch(indices: IntArray): Batch
+
+  /**
+   * The batches of one epoch. With [shuffle] the order is a permutation drawn from (seed, epoch).
+   * The last partial batch is kept unless [dropLast].
+   */
+  fun batches(batchSize: Int, shuffle: Boolean = true, seed: Long = 0L, epoch: Int = 0, dropLast: Boolean = false): Iterator<Batch> {
+    require(batchSize > 0) { "batchSize must be > 0, got $batchSize" }
+    require(size > 0) { "the dataset is empty: nothing to batch" }
+    val order = epochOrder(size, shuffle, seed, epoch)
+    val count = if (dropLast) size / batchSize else (size + batchSize - 1) / batchSize
+    return (0 until count).asSequence().map { b ->
+      val from = b * batchSize
+      batch(order.copyOfRange(from, minOf(from + batchSize, size)))
+    }.iterator()
+  }
+
+  companion object {
+    /** The example order of one epoch: identity, or a Fisher-Yates permutation seeded by (seed, epoch). */
+    fun epochOrder(size: Int, shuffle: Boolean, seed: Long, epoch: Int): IntArray {
+      val order = IntArray(size) { it }
+      if (!shuffle) return order
+      val rng = SplittableRandom(seed * 1_000_003L + epoch)
+      for (i in size - 1 downTo 1) {
+        val j = rng.nextInt(i + 1)
+        val t = order[i]; order[i] = order[j]; order[j] = t
+      }
+      return order
+    }
+  }
+}
+
+/** A dataset held in memory as named arrays that share their first dimension. */
+class ArrayDataset(val arrays: Map<String, HostArray>) : Dataset {
+  constructor(vararg arrays: Pair<String, HostArray>) : this(mapOf(*arrays))
+
+  private val whole = Batch(arrays)
+
+  override val size: Int get() = whole.size
+
+  override fun batch(indices: IntArray): Batch = whole.gather(indices)
+}
