@@ -1,0 +1,158 @@
+package io.github.kontrast.losses
+
+import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.floats.plusOrMinus
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
+import io.kotest.property.Arb
+import io.kotest.property.arbitrary.float
+import io.kotest.property.arbitrary.int
+import io.kotest.property.arbitrary.long
+import io.kotest.property.checkAll
+import org.tensorflow.types.TFloat32
+import kotlin.math.max
+import kotlin.math.sqrt
+
+class ContrastiveLossSpec : FunSpec({
+  // document 000: flag 0 = same, margin 2.0, no 1/2, one flag for the whole batch, PyTorch's pairwise_distance
+  val doc000 = ContrastiveLoss.create()
+    .withMargin(2.0f)
+    .withConvention(PairConvention.ONE_MEANS_DISSIMILAR)
+    .withHalfFactor(false)
+  val y1 = mat(f(1, 2, 3), f(3, 4, 5))
+  val y3 = mat(f(10, 20, 30), f(30, 40, 50))
+
+  fun doc000(a: Arr, b: Arr, flag: Int) =
+    Tf.eagerScalar { tf -> doc000.call(tf, Tf.constant(tf, a), Tf.constant(tf, b), tf.constant(flag)) }
+
+  test("document 000 prints 0.0, 4.0, 2591.99, 0.0") {
+    // identical rows are sqrt(3)*1e-6 apart (PyTorch's eps), so "0.0" is ~3e-12 and "4.0" is (2 - 1.7e-6)^2
+    doc000(y1, y1.copy(), 0) shouldBe (0f plusOrMinus 1e-6f)
+    doc000(y1, y1.copy(), 1) shouldBe (4f plusOrMinus 1e-4f)
+    // (1134 + 4050) / 2 = 2592 without eps; the eps shrinks each difference by 1e-6: 2591.99984,
+    // which PyTorch prints as 2591.9998 and the post truncates to 2591.99
+    val far = doc000(y1, y3, 0)
+    far shouldBe (2591.9998f plusOrMinus 2e-3f)
+    (far >= 2591.99f && far < 2592.0f) shouldBe true
+    doc000(y1, y3, 1) shouldBe 0f
+  }
+
+  test("document 002 (Wolfram, margin 0.5 on distances, Target True = maximize): 0.16, 0, 0.01") {
+    val wolfram = ContrastiveLoss.create().withMargin(0.5f).withConvention(PairConvention.ONE_MEANS_DISSIMILAR)
+    fun layer(d: Float, target: Boolean) =
+      Tf.eagerScalar { tf -> wolfram.callOnDistance(tf, tf.constant(floatArrayOf(d)), tf.constant(if (target) 1f else 0f)) }
+    layer(0.1f, true) shouldBe (0.16f plusOrMinus 1e-6f)
+    layer(0.6f, true) shouldBe 0f
+    layer(0.1f, false) shouldBe (0.01f plusOrMinus 1e-7f)
+    // the list form: one loss per input
+    val each = Tf.eager { tf ->
+      wolfram.withReduction(Reduction.NONE)
+        .callOnDistance(tf, tf.constant(f(0.1, 0.6, 0.1)), tf.constant(booleanArrayOf(true, true, false)).let { tf.dtypes.cast(it, TFloat32::class.java) })
+    }
+    each.toList().zip(listOf(0.16, 0.0, 0.01)).forEach { (a, e) -> (a near e) shouldBe true }
+  }
+
+  test("hand-derived: each convention, half factor, plain terms, reductions") {
+    val x1 = mat(f(0, 0), f(1, 1), f(3, 0))
+    val x2 = mat(f(0.3, 0.4), f(1, 1), f(0, 4))
+    val labels = floatArrayOf(1f, 0f, 0f)
+    val d = (0 until 3).map { sqrt(x1.row(it).indices.sumOf { k -> val t = x1.row(it)[k] - x2.row(it)[k] + 1e-6; t * t }) }
+    // d = 0.5, ~0, 5
+    fun expected(similarIsOne: Boolean, half: Boolean, squared: Boolean, m: Double): List<Double> =
+      labels.indices.map { i ->
+        val similar = if (similarIsOne) labels[i] == 1f else labels[i] == 0f
+        val gap = max(0.0, m - d[i])
+        val v = if (similar) (if (squared) d[i] * d[i] else d[i]) else (if (squared) gap * gap else gap)
+        if (half) v / 2 else v
+      }
+    for (conv in PairConvention.entries) for (half in listOf(false, true)) for (sq in listOf(true, false)) {
+      val loss = ContrastiveLoss.create().withConvention(conv).withHalfFactor(half).withSquaredTerms(sq)
+        .withMargin(1.5f)
+      val exp = expected(conv == PairConvention.ONE_MEANS_SIMILAR, half, sq, 1.5)
+      val none = Tf.eagerOn(listOf(x1, x2, vec(*labels))) { tf, (a, b, y) -> loss.withReduction(Reduction.NONE).call(tf, a, b, y) }
+      none.toList().zip(exp).forEach { (a, e) -> (a near e) shouldBe true }
+      val mean = Tf.eagerOn(listOf(x1, x2, vec(*labels))) { tf, (a, b, y) -> loss.call(tf, a, b, y) }[0]
+      (mean near exp.average()) shouldBe true
+      val sum = Tf.eagerOn(listOf(x1, x2, vec(*labels))) { tf, (a, b, y) -> loss.withReduction(Reduction.SUM).call(tf, a, b, y) }[0]
+      (sum near exp.sum()) shouldBe true
+    }
+  }
+
+  test("integer labels and graph mode give the eager values") {
+    val x1 = mat(f(0, 1), f(2, 2))
+    val x2 = mat(f(1, 1), f(2, 0))
+    val loss = ContrastiveLoss.create()
+    val eager = Tf.eager { tf -> loss.call(tf, Tf.constant(tf, x1), Tf.constant(tf, x2), tf.constant(intArrayOf(1, 0))) }[0]
+    val graph = Tf.graphLoss(listOf(x1, x2, vec(1f, 0f))) { tf, (a, b, y) -> loss.call(tf, a, b, y) }
+    // d = 1 (similar: 1) and 2 (dissimilar, margin 1: 0) -> mean 0.5
+    eager shouldBe (0.5f plusOrMinus 1e-5f)
+    graph shouldBe (eager plusOrMinus 1e-6f)
+  }
+
+  test("gradients match finite differences") {
+    val rnd = kotlin.random.Random(7)
+    for (conv in PairConvention.entries) for (half in listOf(false, true)) {
+      val loss = ContrastiveLoss.create().withConvention(conv).withHalfFactor(half).withMargin(2f)
+      Tf.checkGradients(listOf(randomMat(rnd, 4, 3), randomMat(rnd, 4, 3), vec(1f, 0f, 1f, 0f)), wrt = listOf(0, 1)) { tf, (a, b, y) ->
+        loss.call(tf, a, b, tf.stopGradient(y))
+      }
+    }
+  }
+
+  test("finite gradients for identical pairs, zero vectors and margin 0") {
+    val same = mat(f(1, 2, 3), f(0, 0, 0))
+    for (conv in PairConvention.entries) for (m in listOf(0f, 1f)) {
+      val loss = ContrastiveLoss.create().withConvention(conv).withMargin(m)
+      val g = Tf.gradients(listOf(same, same.copy(), vec(0f, 1f)), wrt = listOf(0, 1)) { tf, (a, b, y) -> loss.call(tf, a, b, tf.stopGradient(y)) }
+      g[0].shouldBeFinite("d/dx1 ($conv, margin $m)")
+      g[1].shouldBeFinite("d/dx2 ($conv, margin $m)")
+    }
+  }
+
+  test("property: non-negative for any embeddings, labels and margin") {
+    checkAll(30, Arb.long(), Arb.int(1, 6), Arb.float(0f, 3f)) { seed, b, m ->
+      val rnd = kotlin.random.Random(seed)
+      val labels = Arr(longArrayOf(b.toLong()), FloatArray(b) { rnd.nextInt(2).toFloat() })
+      val values = Tf.eagerOn(listOf(randomMat(rnd, b, 3, 3f), randomMat(rnd, b, 3, 3f), labels)) { tf, (x, y, l) ->
+        ContrastiveLoss.create().withMargin(m).withReduction(Reduction.NONE).call(tf, x, y, l)
+      }
+      values.forEach { (it >= 0f) shouldBe true }
+    }
+  }
+
+  test("bad input: negative margin, similarity distance, shapes, labels, empty batch") {
+    shouldThrow<IllegalArgumentException> { ContrastiveLoss.create().withMargin(-1f) }.message shouldContain "margin"
+    shouldThrow<IllegalArgumentException> { ContrastiveLoss.create().withDistance(Distances.cosine()) }.message shouldContain "cosine"
+    val loss = ContrastiveLoss.create()
+    Tf.eager { tf ->
+      shouldThrow<IllegalArgumentException> {
+        loss.call(tf, Tf.constant(tf, mat(f(1, 2))), Tf.constant(tf, mat(f(1, 2, 3))), tf.constant(1f))
+      }.message.let { it shouldContain "'x1'"; it shouldContain "[1, 2]"; it shouldContain "[1, 3]" }
+      shouldThrow<IllegalArgumentException> {
+        loss.call(tf, tf.constant(f(1, 2)), tf.constant(f(1, 2)), tf.constant(1f))
+      }.message shouldContain "rank 2"
+      shouldThrow<IllegalArgumentException> {
+        loss.call(tf, Tf.constant(tf, mat(f(1, 2), f(3, 4))), Tf.constant(tf, mat(f(1, 2), f(3, 4))), tf.constant(f(1, 0, 1)))
+      }.message.let { it shouldContain "'labels'"; it shouldContain "[3]" }
+      shouldThrow<IllegalArgumentException> {
+        loss.call(tf, Tf.constant(tf, mat(f(1, 2))), Tf.constant(tf, mat(f(1, 2))), tf.constant(2f))
+      }.message.let { it shouldContain "'labels'"; it shouldContain "2.0" }
+      shouldThrow<IllegalArgumentException> {
+        val empty = Arr(longArrayOf(0, 2), FloatArray(0))
+        loss.call(tf, Tf.constant(tf, empty), Tf.constant(tf, empty), tf.constant(1f))
+      }.message shouldContain "empty"
+      tf.constant(0f)
+    }
+  }
+
+  test("getters and toString show the options") {
+    val l = ContrastiveLoss.create().withMargin(2f).withHalfFactor(true)
+    l.margin() shouldBe 2f
+    l.halfFactor() shouldBe true
+    l.convention() shouldBe PairConvention.ONE_MEANS_SIMILAR
+    l.distance().name() shouldBe "euclidean"
+    l.reduction() shouldBe Reduction.MEAN
+    l.toString() shouldContain "margin=2.0"
+  }
+})
