@@ -1,0 +1,58 @@
+package io.github.kontrast.dsl.optim
+
+import org.tensorflow.Operand
+import org.tensorflow.op.Op
+import org.tensorflow.op.Ops
+import org.tensorflow.types.TFloat32
+
+/**
+ * Adam with decoupled weight decay (Loshchilov and Hutter 2019). Defaults and update as Keras'
+ * `AdamW`: learning rate 0.001, weight decay 0.004, beta1 0.9, beta2 0.999, epsilon 1e-7; each
+ * step first decays the weights, `w -= lr_t * weightDecay * w` (PyTorch's `w *= 1 - lr_t * wd`,
+ * whose default decay is 0.01), then applies [Adam]'s update to the decayed weights.
+ *
+ * Parameters whose names [excludeFromDecay] matches get Adam's update without decay; Keras decays
+ * everything by default, and so does [ParameterFilter.NONE]. Recipes that spare biases and
+ * normalization parameters pass [ParameterFilter.BIASES_AND_NORMALIZATION].
+ */
+class AdamW @JvmOverloads constructor(
+  override val schedule: LearningRateSchedule,
+  val weightDecay: Double = 0.004,
+  val beta1: Double = 0.9,
+  val beta2: Double = 0.999,
+  val epsilon: Double = 1e-7,
+  val excludeFromDecay: ParameterFilter = ParameterFilter.NONE,
+) : Optimizer {
+  init {
+    requireNonNegative("weightDecay", weightDecay)
+    requireUnitInterval("beta1", beta1)
+    requireUnitInterval("beta2", beta2)
+    requirePositive("epsilon", epsilon)
+  }
+
+  override fun applyGradients(
+    tf: Ops,
+    gradients: List<Pair<Parameter, Operand<TFloat32>>>,
+    step: StepInputs,
+    slots: SlotFactory,
+  ): Op {
+    val ops = gatedOps(tf, gradients).withSubScope("AdamW")
+    val decayRate = ops.math.mul(step.learningRate, ops.scalar(weightDecay))
+    val updates = adamUpdates(ops, gradients, step, slots, beta1, beta2, epsilon) { parameter, _ ->
+      if (weightDecay == 0.0 || excludeFromDecay.matches(parameter.name)) {
+        ops
+      } else {
+        val w = parameter.variable
+        val decay = ops.assignSub(w, ops.math.mul(w, decayRate))
+        // Adam must read the decayed weights, and ApplyAdam updates them in place
+        ops.withControlDependencies(listOf<Op>(decay))
+      }
+    }
+    return groupUpdates(tf, updates)
+  }
+
+  override fun describe(): String =
+    "AdamW(lr=$schedule, weightDecay=$weightDecay, beta1=$beta1, beta2=$beta2, epsilon=$epsilon)"
+
+  override fun toString(): String = describe()
+}
