@@ -21,7 +21,7 @@ final class Reductions {
   }
 
   /**
-   * Mean over the entries where {@code weights} is 1 (sum over them for SUM); an all-zero mask gives
+   * Mean over the entries where {@code weights} (0/1, the same shape as the values) is 1 (sum over them for SUM); an all-zero mask gives
    * 0, not NaN. NONE returns the masked tensor.
    */
   static Operand<TFloat32> applyMasked(
@@ -35,8 +35,8 @@ final class Reductions {
       case MEAN:
       default:
         Operand<TFloat32> total = tf.reduceSum(masked, allAxes(tf, masked));
-        Operand<TFloat32> count =
-            tf.reduceSum(tf.math.mul(weights, tf.onesLike(masked)), allAxes(tf, masked));
+        // weights has the values' full shape (OnesLike, which would broadcast it, has no gradient)
+        Operand<TFloat32> count = tf.reduceSum(weights, allAxes(tf, weights));
         return tf.math.div(total, tf.math.maximum(count, tf.constant(1f)));
     }
   }

@@ -1,0 +1,56 @@
+package io.github.kontrast.losses;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * SimSiam's loss (Chen and He 2021): D(p, z) = -cos(p, stopgrad(z)), symmetrised as D(p1, z2)/2 +
+ * D(p2, z1)/2. Values lie in [-1, 1]; -1 is perfect agreement. The stop-gradient is inside, so z1
+ * and z2 get no gradient from this loss. NONE gives [B].
+ */
+public final class NegativeCosineLoss {
+  private final Reduction reduction;
+
+  private NegativeCosineLoss(Reduction reduction) {
+    this.reduction = reduction;
+  }
+
+  public static NegativeCosineLoss create() {
+    return new NegativeCosineLoss(Reduction.MEAN);
+  }
+
+  public NegativeCosineLoss withReduction(Reduction reduction) {
+    return new NegativeCosineLoss(Checks.notNull("reduction", reduction));
+  }
+
+  public Reduction reduction() {
+    return reduction;
+  }
+
+  /** The symmetric form: predictions p1, p2 and projections z1, z2, all [B,D]. */
+  public Operand<TFloat32> call(
+      Ops tf, Operand<TFloat32> p1, Operand<TFloat32> p2, Operand<TFloat32> z1, Operand<TFloat32> z2) {
+    Checks.pair("p1", p1, "p2", p2);
+    Checks.pair("p1", p1, "z1", z1);
+    Checks.pair("p1", p1, "z2", z2);
+    Operand<TFloat32> perPair = tf.math.mul(
+        tf.constant(0.5f), tf.math.add(negCos(tf, p1, z2), negCos(tf, p2, z1)));
+    return Reductions.apply(tf, perPair, reduction);
+  }
+
+  /** One direction: D(p, z) for p, z [B,D]. */
+  public Operand<TFloat32> call(Ops tf, Operand<TFloat32> p, Operand<TFloat32> z) {
+    Checks.pair("p", p, "z", z);
+    return Reductions.apply(tf, negCos(tf, p, z), reduction);
+  }
+
+  private static Operand<TFloat32> negCos(Ops tf, Operand<TFloat32> p, Operand<TFloat32> z) {
+    return tf.math.neg(Distances.cosine().pairwise(tf, p, tf.stopGradient(z)));
+  }
+
+  @Override
+  public String toString() {
+    return "NegativeCosineLoss(reduction=" + reduction + ")";
+  }
+}

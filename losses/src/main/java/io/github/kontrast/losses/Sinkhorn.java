@@ -1,0 +1,78 @@
+package io.github.kontrast.losses;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Sinkhorn-Knopp (SwAV's online codes; document 004's sinkhorn): from prototype scores [B,P] to
+ * soft assignments [B,P] whose rows sum to 1 and whose prototypes are used equally across the
+ * batch. Q = exp(scores / epsilon), then alternately rows (prototypes) normalised to 1/P and
+ * columns (examples) to 1/B, {@code iterations} times. The codes are targets: they carry no
+ * gradient.
+ *
+ * <p>Defaults: epsilon 0.05, 3 iterations (SwAV, document 004). The scores are shifted by their
+ * maximum before exp, which the normalisations cancel, so small epsilons do not overflow.
+ */
+public final class Sinkhorn {
+  private final float epsilon;
+  private final int iterations;
+
+  private Sinkhorn(float epsilon, int iterations) {
+    this.epsilon = epsilon;
+    this.iterations = iterations;
+  }
+
+  public static Sinkhorn create() {
+    return new Sinkhorn(0.05f, 3);
+  }
+
+  /** Must be > 0. */
+  public Sinkhorn withEpsilon(float epsilon) {
+    return new Sinkhorn(Checks.positive("epsilon", epsilon), iterations);
+  }
+
+  /** Must be >= 1. */
+  public Sinkhorn withIterations(int iterations) {
+    return new Sinkhorn(epsilon, Checks.atLeast("iterations", iterations, 1));
+  }
+
+  public float epsilon() {
+    return epsilon;
+  }
+
+  public int iterations() {
+    return iterations;
+  }
+
+  /** scores [B,P] -> codes [B,P]. */
+  public Operand<TFloat32> call(Ops tf, Operand<TFloat32> scores) {
+    Checks.matrix("scores", scores);
+    Operand<TFloat32> s = tf.math.div(tf.stopGradient(scores), tf.constant(epsilon));
+    Operand<TFloat32> shifted = tf.math.sub(s, tf.reduceMax(s, tf.constant(new int[] {0, 1})));
+    // work in [P,B] as the reference implementation does
+    Operand<TFloat32> q = tf.linalg.transpose(tf.math.exp(shifted), tf.constant(new int[] {1, 0}));
+    q = tf.math.divNoNan(q, tf.reduceSum(q, tf.constant(new int[] {0, 1})));
+    Operand<TFloat32> prototypes = tf.dtypes.cast(Tensors.size(tf, q, 0), TFloat32.class);
+    Operand<TFloat32> batch = tf.dtypes.cast(Tensors.size(tf, q, 1), TFloat32.class);
+    for (int i = 0; i < iterations; i++) {
+      q = tf.math.divNoNan(q, tf.math.mul(rowSums(tf, q), prototypes));
+      q = tf.math.divNoNan(q, tf.math.mul(colSums(tf, q), batch));
+    }
+    q = tf.math.divNoNan(q, colSums(tf, q));
+    return tf.stopGradient(tf.linalg.transpose(q, tf.constant(new int[] {1, 0})));
+  }
+
+  private static Operand<TFloat32> rowSums(Ops tf, Operand<TFloat32> q) {
+    return tf.reduceSum(q, tf.constant(1), org.tensorflow.op.core.ReduceSum.keepDims(true));
+  }
+
+  private static Operand<TFloat32> colSums(Ops tf, Operand<TFloat32> q) {
+    return tf.reduceSum(q, tf.constant(0), org.tensorflow.op.core.ReduceSum.keepDims(true));
+  }
+
+  @Override
+  public String toString() {
+    return "Sinkhorn(epsilon=" + epsilon + ", iterations=" + iterations + ")";
+  }
+}
