@@ -16,18 +16,22 @@ interface Dataset {
 
   /**
    * The batches of one epoch. With [shuffle] the order is a permutation drawn from (seed, epoch).
-   * The last partial batch is kept unless [dropLast].
+   * The last partial batch is kept unless [dropLast]. Close the iterator when stopping early (see
+   * [BatchIterator]); here batches are computed on the caller's thread.
    */
-  fun batches(batchSize: Int, shuffle: Boolean = true, seed: Long = 0L, epoch: Int = 0, dropLast: Boolean = false): Iterator<Batch> {
-    require(batchSize > 0) { "batchSize must be > 0, got $batchSize" }
-    require(size > 0) { "the dataset is empty: nothing to batch" }
-    val order = epochOrder(size, shuffle, seed, epoch)
-    val count = if (dropLast) size / batchSize else (size + batchSize - 1) / batchSize
-    return (0 until count).asSequence().map { b ->
-      val from = b * batchSize
-      batch(order.copyOfRange(from, minOf(from + batchSize, size)))
-    }.iterator()
+  fun batches(batchSize: Int, shuffle: Boolean = true, seed: Long = 0L, epoch: Int = 0, dropLast: Boolean = false): BatchIterator {
+    val order = checkedEpochOrder(size, batchSize, shuffle, seed, epoch)
+    val count = batchCount(size, batchSize, dropLast)
+    return BatchIterator.of((0 until count).asSequence().map { b -> batch(batchIndices(order, b, batchSize)) }.iterator())
   }
+
+  /**
+   * This dataset with [transform] applied to every batch on the fly, on a background thread that
+   * computes a few batches ahead ([MappedDataset]). The transform gets a generator seeded from
+   * [seed] and the batch's position in its epoch, so augmentations are repeatable. Two augmented
+   * views of one batch: `map { b, r -> b.with(VIEW1, aug(b, r)).with(VIEW2, aug(b, r)) }`.
+   */
+  fun map(seed: Long = 0L, transform: BatchTransform): Dataset = MappedDataset(this, seed, transform)
 
   companion object {
     /** The example order of one epoch: identity, or a Fisher-Yates permutation seeded by (seed, epoch). */
@@ -40,6 +44,23 @@ interface Dataset {
         val t = order[i]; order[i] = order[j]; order[j] = t
       }
       return order
+    }
+
+    /** Number of batches of one epoch. */
+    fun batchCount(size: Int, batchSize: Int, dropLast: Boolean): Int =
+      if (dropLast) size / batchSize else (size + batchSize - 1) / batchSize
+
+    /** The example indices of batch [b] of an epoch in [order]. */
+    fun batchIndices(order: IntArray, b: Int, batchSize: Int): IntArray {
+      val from = b * batchSize
+      return order.copyOfRange(from, minOf(from + batchSize, order.size))
+    }
+
+    internal fun checkedEpochOrder(size: Int, batchSize: Int, shuffle: Boolean, seed: Long, epoch: Int): IntArray {
+      require(batchSize > 0) { "batchSize must be > 0, got $batchSize" }
+      require(size > 0) { "the dataset is empty: nothing to batch" }
+      require(epoch >= 0) { "epoch must be >= 0, got $epoch" }
+      return epochOrder(size, shuffle, seed, epoch)
     }
   }
 }
