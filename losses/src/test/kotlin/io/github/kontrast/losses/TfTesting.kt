@@ -85,6 +85,7 @@ object Tf {
     private val placeholders: List<Operand<TFloat32>>
     private val loss: Operand<TFloat32>
     private val grads: List<Operand<TFloat32>>
+    private val hasPath: List<Boolean>
 
     init {
       val tf = Ops.create(graph)
@@ -95,6 +96,8 @@ object Tf {
         val g = tf.gradients(loss, wrt.map { placeholders[it] })
         wrt.indices.map { g.dy<TFloat32>(it) }
       }
+      // an input with no gradient path (behind a stop-gradient) gets a null output: its gradient is zero
+      hasPath = grads.map { out -> runCatching { out.op().name() }.isSuccess }
       session = Session(graph)
     }
 
@@ -112,7 +115,10 @@ object Tf {
 
     fun loss(values: List<Arr> = inputs): Float = run(values, listOf(loss))[0][0]
 
-    fun gradients(values: List<Arr> = inputs): List<FloatArray> = run(values, grads)
+    fun gradients(values: List<Arr> = inputs): List<FloatArray> {
+      val fetched = run(values, grads.filterIndexed { i, _ -> hasPath[i] }).iterator()
+      return wrt.mapIndexed { i, which -> if (hasPath[i]) fetched.next() else FloatArray(inputs[which].data.size) }
+    }
 
     /** Central finite differences of the summed loss, in double from float evaluations. */
     fun finiteDifferences(h: Float): List<FloatArray> =
