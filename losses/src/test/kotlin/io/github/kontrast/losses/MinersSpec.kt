@@ -60,6 +60,13 @@ class MinersSpec : FunSpec({
     rows.toList() shouldBe f(1.1, 0, 0.5, 0).toList()
   }
 
+  test("semi-hard negatives feed TripletLoss; gradients match finite differences through the chosen rows") {
+    val r = kotlin.random.Random(31)
+    Tf.checkGradients(listOf(randomMat(r, 3, 2), randomMat(r, 3, 2), randomMat(r, 5, 2))) { tf, (a, p, c) ->
+      TripletLoss.create().withSquaredDistance(true).withMargin(0.3f).call(tf, a, p, SemiHardNegativeMiner.create().mine(tf, a, p, c))
+    }
+  }
+
   test("bad input: k larger than the candidates, mismatched sizes") {
     shouldThrow<IllegalArgumentException> { HardNegativeMiner.create().withK(0) }.message shouldContain "k"
     Tf.eager { tf ->
