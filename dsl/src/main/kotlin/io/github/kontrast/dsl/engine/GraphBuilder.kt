@@ -32,18 +32,18 @@ class GraphBuilder(val seed: Long) {
   /** Every variable of the graph. */
   val variables = VariableStore(tf, seed)
 
-  internal val trainingFlag: Operand<TBool> = tf.withName("kontrast/training").placeholderWithDefault(tf.constant(false), Shape.scalar())
+  internal val trainingFlag: Operand<TBool> = tf.withName("kontrast.training").placeholderWithDefault(tf.constant(false), Shape.scalar())
 
   /** 1.0 while training, 0.0 otherwise. */
   val training: Operand<TFloat32> = tf.dtypes.cast(trainingFlag, TFloat32::class.java)
 
   internal val stepSeed: Operand<TInt64> =
-    tf.withName("kontrast/step_seed").placeholderWithDefault(tf.constant(longArrayOf(seed, 0L)), Shape.of(2))
+    tf.withName("kontrast.step_seed").placeholderWithDefault(tf.constant(longArrayOf(seed, 0L)), Shape.of(2))
 
   internal val learningRate: Placeholder<TFloat32> =
-    tf.withName("kontrast/learning_rate").placeholder(TFloat32::class.java, Placeholder.shape(Shape.scalar()))
+    tf.withName("kontrast.learning_rate").placeholder(TFloat32::class.java, Placeholder.shape(Shape.scalar()))
   internal val stepNumber: Placeholder<TFloat32> =
-    tf.withName("kontrast/step").placeholder(TFloat32::class.java, Placeholder.shape(Shape.scalar()))
+    tf.withName("kontrast.step").placeholder(TFloat32::class.java, Placeholder.shape(Shape.scalar()))
 
   /** What layers' forward passes read; one context for the whole graph so random seeds stay distinct. */
   val forward = ForwardContext(tf, training, stepSeed)
@@ -65,7 +65,7 @@ class GraphBuilder(val seed: Long) {
     require(name !in inputs) { "input '$name' is declared twice" }
     require(perExample.all { it > 0 }) { "input '$name' needs positive dimensions, got ${perExample.contentToString()}" }
     val shape = Shape.of(-1L, *perExample.map { it.toLong() }.toLongArray())
-    val p = tf.withName("input/$name").placeholder(cls, Placeholder.shape(shape))
+    val p = tf.withName("input.$name").placeholder(cls, Placeholder.shape(shape))
     inputs[name] = InputSpec(name, perExample.copyOf(), type, p)
     return p
   }
@@ -101,7 +101,7 @@ class GraphBuilder(val seed: Long) {
     // one fetch per step: the loss and every metric's sum and count stacked in one vector
     val statParts = mutableListOf<Operand<TFloat32>>(loss)
     metrics.values.forEach { statParts += it.sum; statParts += it.count }
-    val stats = tf.withName("kontrast/stats").stack(statParts)
+    val stats = tf.withName("kontrast.stats").stack(statParts)
 
     var trainTarget: Op? = null
     if (optimizer != null) {
@@ -115,12 +115,14 @@ class GraphBuilder(val seed: Long) {
         p to g
       }
       val apply = optimizer.applyGradients(tf.withSubScope("optimizer"), pairs, StepInputs(learningRate, stepNumber), variables)
-      val step = tf.withControlDependencies(listOf(apply) + forward.updateOps).withName("kontrast/train_step").noOp()
+      val step = tf.withControlDependencies(listOf(apply) + forward.updateOps).withName("kontrast.train_step").noOp()
       val after = afterStep.map { it(tf.withControlDependencies(listOf<Op>(step))) }
-      trainTarget = if (after.isEmpty()) step else tf.withControlDependencies(after).withName("kontrast/after_step").noOp()
+      trainTarget = if (after.isEmpty()) step else tf.withControlDependencies(after).withName("kontrast.after_step").noOp()
     }
     variables.seal()
-    return CompiledGraph(this, inputs.values.toList(), stats, metrics.keys.toList(), outputs, trainTarget, optimizer)
+    // an identity per output: an output may be an input itself, and a fed tensor cannot be fetched
+    val named = outputs.mapValues { (_, op) -> tf.identity(op) as Operand<TFloat32> }
+    return CompiledGraph(this, inputs.values.toList(), stats, metrics.keys.toList(), named, trainTarget, optimizer)
   }
 }
 

@@ -85,7 +85,7 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
     val stepsPerEpoch = (train.size + batchSize - 1) / batchSize
     callbacks.forEach { it.onTrainBegin(control) }
     try {
-      repeat(epochs) {
+      for (i in 0 until epochs) {
         val number = epoch + 1
         callbacks.forEach { it.onEpochBegin(number, control) }
         progress.epochBegin(number, lastEpoch, stepsPerEpoch)
@@ -119,7 +119,7 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
         checkpoint?.let { save(it) }
         progress.epochEnd(epoch, lastEpoch, index, logs)
         callbacks.forEach { it.onEpochEnd(epoch, logs, control) }
-        if (stop) return@repeat
+        if (stop) break
       }
     } finally {
       progress.close()
@@ -189,6 +189,42 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
     var at = 0
     parts.forEach { System.arraycopy(it, 0, out, at, it.size); at += it.size }
     return FloatHostArray(out, intArrayOf(rows) + (rowShape ?: IntArray(0)))
+  }
+
+  /**
+   * Fetches the named [outputs] for one [batch] without updating anything, feeding the graph's
+   * inputs that the batch has. With [training] the forward pass runs as in a training step
+   * (dropout on, batch statistics) with the random seed of the next step. For inspection, tests
+   * and notebooks; values come back with their full shapes.
+   */
+  @JvmOverloads
+  fun run(batch: Batch, outputs: List<String>, training: Boolean = false): Map<String, FloatHostArray> {
+    checkOpen()
+    val ops = outputs.map { compiled.outputs[it] ?: throw IllegalArgumentException("the graph has no output '$it'; it has ${compiled.outputs.keys}") }
+    val b = compiled.builder
+    val tensors = ArrayList<Tensor>()
+    try {
+      val runner = session.runner()
+      for (s in compiled.inputs) {
+        if (s.name !in batch.arrays) continue
+        val t = Tensors.of(hostInput(batch, s))
+        tensors += t
+        runner.feed(s.placeholder, t)
+      }
+      if (training) {
+        val seedT = TInt64.vectorOf(seed, step).also { tensors += it }
+        runner.feed(b.trainingFlag, trueTensor).feed(b.stepSeed, seedT)
+      }
+      ops.forEach { runner.fetch(it) }
+      runner.run().use { r ->
+        return outputs.indices.associate { i ->
+          val t = r.get(i) as TFloat32
+          outputs[i] to FloatHostArray(Tensors.read(t), t.shape().asArray().map { it.toInt() }.toIntArray())
+        }
+      }
+    } finally {
+      tensors.forEach { it.close() }
+    }
   }
 
   /** The current state: every variable and the counters. */

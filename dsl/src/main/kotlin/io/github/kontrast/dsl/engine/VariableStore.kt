@@ -62,7 +62,7 @@ class VariableStore internal constructor(private val tf: Ops, private val seed: 
     val initial = initializer.values(shape, SplittableRandom(mix(seed, path)))
     val count = shape.fold(1) { a, b -> a * b }
     require(initial.size == count) { "initializer of '$path' gave ${initial.size} values for shape ${shape.contentToString()} ($count)" }
-    val v = tf.withName(path).variable(Shape.of(*shape.map { it.toLong() }.toLongArray()), TFloat32::class.java)
+    val v = tf.withName(path.replace('/', '.')).variable(Shape.of(*shape.map { it.toLong() }.toLongArray()), TFloat32::class.java)
     entries[path] = Entry(path, v, shape.copyOf(), initial, trainable)
     return v
   }
