@@ -13,8 +13,10 @@ import java.util.SplittableRandom
 /**
  * Document 001's training step, hand-written in TensorFlow Java and through Kontrast's engine
  * (`siamese { }` with document 001's defaults, `model.fit`), on the same random batches. Each side
- * runs [warmup] steps that are not counted (graph optimisation, first allocations), then [steps]
- * timed steps; prints both medians and the engine's overhead, and returns the figures.
+ * first runs [warmup] steps that are not counted (graph optimisation, first allocations), then
+ * [steps] timed steps. The timed steps alternate between the two sides in a few rounds, so that a
+ * change in the machine's load during the run falls on both alike. Prints both medians and the
+ * engine's overhead, and returns the figures.
  *
  * The data are uniform random pixels and labels: the timing of a step does not depend on them.
  */
@@ -22,19 +24,36 @@ fun runSiameseBenchmark(steps: Int = 50, warmup: Int = 5, batchSize: Int = 64): 
   require(steps > 0) { "steps: expected a number of timed steps > 0, got $steps" }
   require(warmup >= 0) { "warmup: expected a number of warm-up steps >= 0, got $warmup" }
   require(batchSize > 0) { "batchSize: expected a batch size > 0, got $batchSize" }
-  val total = steps + warmup
-  val pairs = RandomPairs(total * batchSize, seed = 1L)
+  val pairs = RandomPairs((steps + warmup) * batchSize, seed = 1L)
+  val rounds = minOf(ROUNDS, steps)
+  // round r times steps [bounds[r], bounds[r + 1]) after the warm-up
+  val bounds = IntArray(rounds + 1) { warmup + it * steps / rounds }
 
-  println("Siamese benchmark: document 001's CNN, batch $batchSize, $warmup warm-up + $steps timed steps per side")
-  val handWritten = timeHandWritten(pairs, total, warmup, batchSize)
-  println("  hand-written TF Java graph: $handWritten")
-  val (engine, engineRunOnly) = timeEngine(pairs, warmup, batchSize)
-  println("  Kontrast engine (fit):      $engine")
-  println("    of which Session.run:     $engineRunOnly")
-  val result = BenchmarkResult(batchSize, warmup, handWritten, engine, engineRunOnly)
+  println("Siamese benchmark: document 001's CNN, batch $batchSize, $warmup warm-up + $steps timed steps per side, in $rounds rounds")
+  val hand = ArrayList<Double>()
+  val engine = ArrayList<Double>()
+  val engineRunOnly = ArrayList<Double>()
+  HandWrittenLoop(pairs, batchSize).use { handLoop ->
+    EngineLoop(pairs, batchSize).use { engineLoop ->
+      handLoop.run(0, warmup)
+      engineLoop.run(0, warmup)
+      for (r in 0 until rounds) {
+        hand += handLoop.run(bounds[r], bounds[r + 1])
+        val (all, runOnly) = engineLoop.run(bounds[r], bounds[r + 1])
+        engine += all
+        engineRunOnly += runOnly
+      }
+    }
+  }
+  val result = BenchmarkResult(batchSize, warmup, StepTimes(hand), StepTimes(engine), StepTimes(engineRunOnly))
+  println("  hand-written TF Java graph: ${result.handWritten}")
+  println("  Kontrast engine (fit):      ${result.engine}")
+  println("    of which Session.run:     ${result.engineRunOnly}")
   println("  engine overhead (medians):  %+.1f %%".format(result.overheadPercent))
   return result
 }
+
+private const val ROUNDS = 5
 
 /** `kotlin ... SiameseBenchmarkKt [steps] [warmup] [batchSize]`; the launcher calls [runSiameseBenchmark] directly. */
 fun main(args: Array<String>) {
@@ -56,71 +75,79 @@ private class RandomPairs(val count: Int, seed: Long) {
     for (i in labels.indices) labels[i] = random.nextInt(2).toFloat()
   }
 
-  fun dataset(): ArrayDataset = ArrayDataset(
-    Batch.FIRST to FloatHostArray(first, intArrayOf(count, 28, 28, 1)),
-    Batch.SECOND to FloatHostArray(second, intArrayOf(count, 28, 28, 1)),
-    Batch.LABEL to FloatHostArray(labels, intArrayOf(count)),
-  )
+  /** Pairs [from] until [until] as a dataset (copies). */
+  fun slice(from: Int, until: Int): ArrayDataset {
+    val n = until - from
+    return ArrayDataset(
+      Batch.FIRST to FloatHostArray(first.copyOfRange(from * PIXELS, until * PIXELS), intArrayOf(n, 28, 28, 1)),
+      Batch.SECOND to FloatHostArray(second.copyOfRange(from * PIXELS, until * PIXELS), intArrayOf(n, 28, 28, 1)),
+      Batch.LABEL to FloatHostArray(labels.copyOfRange(from, until), intArrayOf(n)),
+    )
+  }
 }
 
 private const val PIXELS = 28 * 28
 
-/** The hand-written loop: copy a shuffled batch out of the host arrays, run one step, read the loss. */
-private fun timeHandWritten(pairs: RandomPairs, total: Int, warmup: Int, batchSize: Int): StepTimes {
-  val order = IntArray(pairs.count) { it }.also { shuffle(it, SplittableRandom(2L)) }
-  val a = FloatArray(batchSize * PIXELS)
-  val b = FloatArray(batchSize * PIXELS)
-  val y = FloatArray(batchSize)
-  val times = ArrayList<Double>()
-  HandWrittenSiamese(seed = 3L).use { net ->
-    for (s in 0 until total) {
-      val t0 = System.nanoTime()
-      for (k in 0 until batchSize) {
-        val i = order[s * batchSize + k]
-        System.arraycopy(pairs.first, i * PIXELS, a, k * PIXELS, PIXELS)
-        System.arraycopy(pairs.second, i * PIXELS, b, k * PIXELS, PIXELS)
-        y[k] = pairs.labels[i]
-      }
-      val loss = net.step(a, b, y, s + 1L)
-      check(loss.isFinite()) { "hand-written step ${s + 1}: the loss is $loss" }
-      if (s >= warmup) times += (System.nanoTime() - t0) / 1e6
+/** The hand-written loop: copy a batch out of the host arrays, run one step, read the loss. */
+private class HandWrittenLoop(private val pairs: RandomPairs, private val batchSize: Int) : AutoCloseable {
+  private val net = HandWrittenSiamese(seed = 3L)
+  private val order = IntArray(pairs.count) { it }.also { shuffle(it, SplittableRandom(2L)) }
+  private val a = FloatArray(batchSize * PIXELS)
+  private val b = FloatArray(batchSize * PIXELS)
+  private val y = FloatArray(batchSize)
+
+  /** Runs steps [from] until [until] (0-based over the whole benchmark) and returns their times. */
+  fun run(from: Int, until: Int): List<Double> = (from until until).map { s ->
+    val t0 = System.nanoTime()
+    for (k in 0 until batchSize) {
+      val i = order[s * batchSize + k]
+      System.arraycopy(pairs.first, i * PIXELS, a, k * PIXELS, PIXELS)
+      System.arraycopy(pairs.second, i * PIXELS, b, k * PIXELS, PIXELS)
+      y[k] = pairs.labels[i]
     }
+    val loss = net.step(a, b, y, s + 1L)
+    check(loss.isFinite()) { "hand-written step ${s + 1}: the loss is $loss" }
+    (System.nanoTime() - t0) / 1e6
   }
-  return StepTimes(times)
+
+  override fun close() = net.close()
 }
 
 /**
- * The engine: document 001's model from `siamese { }` trained one epoch over the same pairs.
- * A step's time is the interval between consecutive batch-end callbacks, so it includes
- * everything `fit` does per batch, not only its Session.run.
+ * The engine: document 001's model from `siamese { }`, trained by `fit` for one epoch over the
+ * pairs of each round. A step's time is the interval between consecutive batch-end callbacks, so
+ * it includes everything `fit` does per batch, not only its Session.run.
  */
-private fun timeEngine(pairs: RandomPairs, warmup: Int, batchSize: Int): Pair<StepTimes, StepTimes> {
-  val intervals = ArrayList<Double>()
-  val runOnly = ArrayList<Double>()
-  val timer = object : Callback() {
-    private var last = 0L
-
-    override fun onEpochBegin(epoch: Int, control: TrainingControl) {
-      last = System.nanoTime()
-    }
-
-    override fun onBatchEnd(batch: BatchResult, control: TrainingControl) {
-      val now = System.nanoTime()
-      if (batch.batchIndex >= warmup) {
-        intervals += (now - last) / 1e6
-        runOnly += batch.millis
-      }
-      last = now
-    }
-  }
-  siamese {
+private class EngineLoop(private val pairs: RandomPairs, private val batchSize: Int) : AutoCloseable {
+  private val model = siamese {
     seed = 3L
     quiet = true
     optimizer = adam(1e-3)
-  }.use { model ->
-    model.fit(pairs.dataset(), epochs = 1, batchSize = batchSize, callbacks = listOf(timer))
   }
-  return StepTimes(intervals) to StepTimes(runOnly)
+
+  /** Trains on the batches of steps [from] until [until]; returns (full step times, the engine's Session.run times). */
+  fun run(from: Int, until: Int): Pair<List<Double>, List<Double>> {
+    val intervals = ArrayList<Double>()
+    val runOnly = ArrayList<Double>()
+    val timer = object : Callback() {
+      private var last = 0L
+
+      override fun onEpochBegin(epoch: Int, control: TrainingControl) {
+        last = System.nanoTime()
+      }
+
+      override fun onBatchEnd(batch: BatchResult, control: TrainingControl) {
+        val now = System.nanoTime()
+        intervals += (now - last) / 1e6
+        runOnly += batch.millis
+        last = now
+      }
+    }
+    if (until > from) model.fit(pairs.slice(from * batchSize, until * batchSize), epochs = 1, batchSize = batchSize, callbacks = listOf(timer))
+    return intervals to runOnly
+  }
+
+  override fun close() = model.close()
 }
 
 private fun shuffle(values: IntArray, random: SplittableRandom) {
