@@ -134,8 +134,9 @@ public final class ContrastiveLoss {
     Checks.rank("distance", distance, 1, "[B]");
     Checks.nonEmpty("distance", distance);
     checkLabels(labels, "distance", distance);
-    Operand<TFloat32> y = tf.stopGradient(Tensors.toFloat(tf, labels));
-    LabelChecks.zeroOrOne(tf, "labels", y, convention);
+    Operand<TFloat32> asFloat = Tensors.toFloat(tf, labels);
+    LabelChecks.zeroOrOne(tf, "labels", labels, asFloat, convention);
+    Operand<TFloat32> y = tf.stopGradient(asFloat);
     Operand<TFloat32> similar = convention.similar(tf, y);
     Operand<TFloat32> dissimilar = tf.math.sub(tf.constant(1f), similar);
     Operand<TFloat32> gap = tf.nn.relu(tf.math.sub(tf.constant(margin), distance));

@@ -146,6 +146,20 @@ class ContrastiveLossSpec : FunSpec({
     }
   }
 
+  test("constant labels in a graph are checked when the graph is built") {
+    org.tensorflow.Graph().use { g ->
+      val tf = org.tensorflow.op.Ops.create(g)
+      val d = tf.placeholder(TFloat32::class.java, org.tensorflow.op.core.Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1)))
+      shouldThrow<IllegalArgumentException> {
+        ContrastiveLoss.create().callOnDistance(tf, d, tf.constant(intArrayOf(0, 1, 2)))
+      }.message.let { it shouldContain "'labels'"; it shouldContain "element 2 is 2.0" }
+      // a fed label tensor cannot be checked before it arrives: building succeeds
+      val fed = tf.placeholder(TFloat32::class.java)
+      ContrastiveLoss.create().callOnDistance(tf, d, fed)
+      ContrastiveLoss.create().callOnDistance(tf, d, tf.constant(intArrayOf(0, 1, 1)))
+    }
+  }
+
   test("getters and toString show the options") {
     val l = ContrastiveLoss.create().withMargin(2f).withHalfFactor(true)
     l.margin() shouldBe 2f
