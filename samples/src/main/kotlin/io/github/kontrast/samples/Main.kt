@@ -5,6 +5,8 @@ import kotlin.system.exitProcess
 /** Every walkthrough the launcher knows, in the order `./kontrast` lists them. */
 val walkthroughs: List<Walkthrough> = listOf<Walkthrough>(
   ContrastiveLossWalkthrough,
+  SiameseMnistWalkthrough,
+  SiameseMnistJavaWalkthrough,
 )
 
 fun usage(): String = buildString {
