@@ -24,14 +24,15 @@ internal object BoundedRead {
   /**
    * The [claimed] payload bytes. The buffer grows with the data actually read (doubling from 1 MiB),
    * so a header that claims more than the stream holds costs at most twice the real size in memory,
-   * never the claimed size; it fails with an IOException naming [source].
+   * never the claimed size; it fails with an IOException naming [source]. With [sizeChecked] (the
+   * caller compared the claim with the file's length) the buffer is allocated at once.
    */
-  fun payload(input: InputStream, claimed: Long, source: String, what: String): ByteArray {
+  fun payload(input: InputStream, claimed: Long, source: String, what: String, sizeChecked: Boolean = false): ByteArray {
     if (claimed < 0 || claimed > MAX_ARRAY) {
       throw IOException("$source: the header claims $claimed bytes of $what, more than one array can hold ($MAX_ARRAY)")
     }
     val n = claimed.toInt()
-    var buf = ByteArray(minOf(n, 1 shl 20))
+    var buf = ByteArray(if (sizeChecked) n else minOf(n, 1 shl 20))
     var filled = 0
     try {
       while (filled < n) {

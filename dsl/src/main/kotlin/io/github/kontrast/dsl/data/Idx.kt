@@ -41,7 +41,8 @@ object Idx {
 
   /**
    * Reads IDX from [input] (gzipped or not). [source] names it in errors; [totalBytes], the
-   * stream's length when known, lets a plain file's header be checked before allocating.
+   * stream's true length when known (from the file system), lets a plain file's header be checked
+   * before allocating; without it the data is read into a buffer that grows as it arrives.
    */
   @JvmStatic
   @JvmOverloads
@@ -88,7 +89,7 @@ object Idx {
         )
       }
     }
-    val data = BoundedRead.payload(input, claimed, source, "IDX data")
+    val data = BoundedRead.payload(input, claimed, source, "IDX data", sizeChecked = totalBytes != null)
     BoundedRead.expectEnd(input, source, "IDX data")
     return UInt8Array(shape, data)
   }

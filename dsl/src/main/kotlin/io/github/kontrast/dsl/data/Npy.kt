@@ -25,15 +25,18 @@ object Npy {
   @JvmStatic
   fun read(file: Path): UInt8Array {
     if (!Files.isRegularFile(file)) throw IOException("$file: no such file")
-    return BufferedInputStream(Files.newInputStream(file), 1 shl 16).use { read(it, file.toString(), Files.size(file)) }
+    return BufferedInputStream(Files.newInputStream(file), 1 shl 16).use { read(it, file.toString(), Files.size(file), lengthFromFileSystem = true) }
   }
 
   /**
    * Reads one .npy array from [input]. [source] names it in errors; [totalBytes], when known, is
-   * the stream's whole length, checked against the header before allocating.
+   * the stream's whole length, checked against the header before allocating. Only a length that
+   * comes from the file system is trusted for allocating at once ([lengthFromFileSystem]); a zip
+   * entry's recorded size could lie, so its data is read into a buffer that grows as it arrives.
    */
   @JvmStatic
-  fun read(input: InputStream, source: String, totalBytes: Long? = null): UInt8Array {
+  @JvmOverloads
+  fun read(input: InputStream, source: String, totalBytes: Long? = null, lengthFromFileSystem: Boolean = false): UInt8Array {
     val magic = BoundedRead.header(input, 8, source, "npy magic string and version")
     if (!magic.copyOfRange(0, 6).contentEquals(MAGIC)) {
       throw IOException("$source: wrong magic string ${magic.copyOfRange(0, 6).joinToString(" ") { "%02x".format(it) }}, expected \\x93NUMPY: not a .npy file")
@@ -77,7 +80,7 @@ object Npy {
         )
       }
     }
-    val data = BoundedRead.payload(input, claimed, source, "npy data")
+    val data = BoundedRead.payload(input, claimed, source, "npy data", sizeChecked = totalBytes != null && lengthFromFileSystem)
     BoundedRead.expectEnd(input, source, "npy data")
     return UInt8Array(shape, data)
   }
