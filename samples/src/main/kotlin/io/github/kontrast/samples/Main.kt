@@ -38,8 +38,7 @@ fun main(argv: Array<String>) {
     return
   }
   val code = try {
-    w.run(Args(rest, w.options.keys.filter { ' ' in it }.map { it.substringBefore(' ').removePrefix("--") }.toSet(),
-      w.options.keys.filter { ' ' !in it }.map { it.removePrefix("--") }.toSet()))
+    w.run(w.parse(rest))
   } catch (e: IllegalArgumentException) {
     System.err.println("kontrast ${w.name}: ${e.message}")
     2

@@ -8,6 +8,13 @@ interface Walkthrough {
   val options: Map<String, String> get() = emptyMap()
   /** Runs it; returns the process exit code. */
   fun run(args: Args): Int
+
+  /** Parses [argv] against [options]: keys with a space ("--epochs N") take a value, the others are flags. */
+  fun parse(argv: List<String>): Args = Args(
+    argv,
+    options.keys.filter { ' ' in it }.map { it.substringBefore(' ').removePrefix("--") }.toSet(),
+    options.keys.filter { ' ' !in it }.map { it.removePrefix("--") }.toSet(),
+  )
 }
 
 /**
