@@ -16,7 +16,7 @@ class ModelSummary(
   val totalParams: Long get() = trainableParams + nonTrainableParams
 
   override fun toString(): String {
-    val w1 = maxOf(28, rows.maxOfOrNull { it.name.length + it.type.length + 4 } ?: 0)
+    val w1 = maxOf(28, rows.maxOfOrNull { it.name.length + it.type.length + 5 } ?: 0)
     val w2 = maxOf(26, rows.maxOfOrNull { it.outputShape.length + 2 } ?: 0)
     val w3 = 10
     val width = w1 + w2 + w3
@@ -41,7 +41,8 @@ class ModelSummary(
     /** 107456 -> "107,456", the way Keras prints counts. */
     @JvmStatic fun grouped(n: Long): String = String.format(java.util.Locale.ROOT, "%,d", n)
 
-    /** [28, 28, 1] -> "(None, 28, 28, 1)": the batch dimension is unknown. */
-    @JvmStatic fun shape(perExample: IntArray): String = (listOf("None") + perExample.map { it.toString() }).joinToString(", ", "(", ")")
+    /** [28, 28, 1] -> "(None, 28, 28, 1)", [] -> "(None,)": the batch dimension is unknown. */
+    @JvmStatic fun shape(perExample: IntArray): String =
+      if (perExample.isEmpty()) "(None,)" else (listOf("None") + perExample.map { it.toString() }).joinToString(", ", "(", ")")
   }
 }
