@@ -87,4 +87,17 @@ class NpySpec : FunSpec({
     e.message shouldContain "cut-entry.npz!x_train.npy"
     e.message shouldContain "only 1468 bytes follow the header"
   }
+
+  test("reads an npz that NumPy itself wrote (np.savez_compressed, zip64 entries)") {
+    val f = dir.resolve("numpy-written.npz")
+    Files.write(f, NumpyWrittenNpz.bytes)
+    val a = Npz.read(f, listOf("x_train", "y_train", "x_test", "y_test"))
+    val x = a.getValue("x_train")
+    x.shape.toList() shouldBe listOf(3, 28, 28)
+    (0 until 3).map { i -> (0 until 784).sumOf { x[i * 784 + it] } } shouldBe listOf(27525, 31095, 19443)
+    x[14 * 28 + 14] shouldBe 240
+    a.getValue("y_train").toInts().data.toList() shouldBe listOf(5, 0, 4)
+    a.getValue("x_test").data.toList() shouldBe x.data.copyOf(784).toList()
+    a.getValue("y_test").toInts().data.toList() shouldBe listOf(5)
+  }
 })

@@ -1,0 +1,33 @@
+package io.github.kontrast.dsl.data
+
+import java.util.Base64
+
+/**
+ * An .npz written by NumPy 2.4.6 itself (np.savez_compressed, which writes zip64 entries), holding
+ * the first three MNIST training digits: x_train [3, 28, 28] and y_train [3] = [5, 0, 4], and
+ * x_test/y_test with the first of them. Pixel sums of the three images: 27525, 31095, 19443;
+ * pixel (14, 14) of image 0 is 240. A reader check against an independent writer.
+ */
+object NumpyWrittenNpz {
+  val bytes: ByteArray = Base64.getDecoder().decode(
+  "UEsDBC0AAAAIAAAAIQBzyJPe//////////8LABQAeF90cmFpbi5ucHkBABAAsAkAAAAAAACXAgAAAAAAAJvsF+obEMnIUMZQrZ6SWpxcpG6loF" +
+  "5Taqiuo6Cell9UUpSYF59flJIKEndLzClOBYoXZyQWpAL5GsY6CkYWIKypo1CrQA7gYhikgFlISKiuY73Usv/f65HF5VTiZq36CwIP1/z9dNgB" +
+  "Scrw3V8o+B0bFGShjqxN6DZY4ti27x8x7QqYk/3371luBu1ZWBzCxzjrbxROZ3b/3ceES4573183nBqVPz5ckMOIQzLww9+/5ZI4JHV3/f07TR" +
+  "qHpEDsn7+7cVr68+9PB6wSek3b//49j80n6lOeAsPt1zZMGYmiu6AgPemHISPudBUc2IEYBgqtBsfD4QBOdBnzNY9AMl9auTFt6gBKXGlvEcDq" +
+  "9OEFjOf/nW+EXcrg3Z8/f95ilTJ7/PfP+5d/LNkwZLhsHvz5++dUyJ+/VRhyi4Hm/f3zJ2Hv3+UYzgBmpX1Ff5/o+/9fgcUZm3m8K0UZGP5+Rn" +
+  "Wq2tK/Ly+EQNh//yxFlmLf9OeDu7AMTO4wspzlnz/2cA6a3LG/+xCc/3+PIEn5fPtTgOD9/TMFSS70zzN49mFv/7uLB0XuPlyq+c9DdwYUuYkw" +
+  "by79sxbFcwxhfx9CGEXv/i5ClQLq+znJQDZ008O/95dbYMj9+fP0OpA40sSADmSOg6Pg5UQMGSCQbADK9apikxoFMOD8AlHO2wWiylVsQcjVLU" +
+  "aRYpp5SQPOuYMqJ/0PKXrvocpt/1cLZ+t9RZU79g8R9RX/UOTEn/+ThXPm/6tAllv874YAkpwznM0XtunHv2gGJLlQIKlvWDJh2sfPrzZ//IPw" +
+  "AcO0v2/Pnz//99+vD8f6o2VYX/5CtqF8IwgkQVyX9u8OAy6w8l8nHjlL8uT+x+HRl4BHbiYeM3HLJeDRRwUAAFBLAwQtAAAACAAAACEA17zVGv" +
+  "//////////CwAUAHlfdHJhaW4ubnB5AQAQAIMAAAAAAAAARwAAAAAAAACb7BfqGxDJyFDGUK2eklqcXKRupaBeU2qorqOgnpZfVFKUmBefX5SS" +
+  "ChJ3S8wpTgWKF2ckFqQC+RrGOpo6CrUKFAAuVgYWAFBLAwQtAAAACAAAACEAyKe8yv//////////CgAUAHhfdGVzdC5ucHkBABAAkAMAAAAAAA" +
+  "ARAQAAAAAAAJvsF+obEMnIUMZQrZ6SWpxcpG6loF5Taqiuo6Cell9UUpSYF59flJIKEndLzClOBYoXZyQWpAL5GoY6CkYWIKypo1CrQA7gYhik" +
+  "gFlISKiuY73Usv/f65HF5VTiZq36CwIP1/z9dNgBScrw3V8o+B0bFGShjqxN6DZY4ti27x8x7QqYk/3371luBu1ZWBzCxzjrbxROZ3b/3ceES4" +
+  "573183nBqVPz5ckMOIQzLww9+/5ZI4JHV3/f07TRqHpEDsn7+7cVr68+9PB6wSek3b//49j80n6lOeAsPt1zZMGYmiu6AgPemHISPudBUc2IEY" +
+  "BgqtBsfD4QBOdBnzNY9AMl9auTFt6gBKXGlvEcDqdCoDAFBLAwQtAAAACAAAACEAYnbLx///////////CgAUAHlfdGVzdC5ucHkBABAAgQAAAA" +
+  "AAAABFAAAAAAAAAJvsF+obEMnIUMZQrZ6SWpxcpG6loF5Taqiuo6Cell9UUpSYF59flJIKEndLzClOBYoXZyQWpAL5GoY6mjoKtQoUAC5WAFBL" +
+  "AQItAy0AAAAIAAAAIQBzyJPelwIAALAJAAALAAAAAAAAAAAAAACAAQAAAAB4X3RyYWluLm5weVBLAQItAy0AAAAIAAAAIQDXvNUaRwAAAIMAAA" +
+  "ALAAAAAAAAAAAAAACAAdQCAAB5X3RyYWluLm5weVBLAQItAy0AAAAIAAAAIQDIp7zKEQEAAJADAAAKAAAAAAAAAAAAAACAAVgDAAB4X3Rlc3Qu" +
+  "bnB5UEsBAi0DLQAAAAgAAAAhAGJ2y8dFAAAAgQAAAAoAAAAAAAAAAAAAAIABpQQAAHlfdGVzdC5ucHlQSwUGAAAAAAQABADiAAAAJgUAAAAA",
+  )
+}
