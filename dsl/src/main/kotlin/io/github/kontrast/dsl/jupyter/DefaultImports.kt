@@ -28,6 +28,7 @@ object DefaultImports {
     // single classes, not org.tensorflow.*: its Result and Session would shadow names users expect
     "org.tensorflow.EagerSession",
     "org.tensorflow.Graph",
+    "org.tensorflow.Operand",
     "org.tensorflow.Session",
     "org.tensorflow.op.Ops",
     "org.tensorflow.types.TFloat32",
