@@ -89,6 +89,7 @@ internal class PrefetchIterator(
     }
   }
 
+  /** Stops the worker and waits for it; may be called from another thread than the consumer's. */
   override fun close() {
     if (closed) return
     closed = true
@@ -97,6 +98,8 @@ internal class PrefetchIterator(
     // A transform that ignores interrupts may still be running; wait for it, but not forever.
     worker.join(TimeUnit.SECONDS.toMillis(30))
     queue.clear()
+    // wakes a consumer blocked in hasNext() on another thread: it sees the end
+    queue.offer(Item.End)
   }
 
   private companion object {

@@ -75,6 +75,28 @@ class TransformSpec : FunSpec({
     it.hasNext() shouldBe false
   }
 
+  test("close from another thread wakes a consumer waiting for the next batch") {
+    val entered = CountDownLatch(1)
+    val slow = numbers(5).map { b, _ ->
+      entered.countDown()
+      Thread.sleep(60_000) // interrupted by close()
+      b
+    }
+    val iter = slow.batches(1, shuffle = false) as PrefetchIterator
+    var answer: Boolean? = null
+    val consumer = Thread { answer = iter.hasNext() }
+    consumer.start()
+    entered.await(30, TimeUnit.SECONDS) shouldBe true
+    // let the consumer block in the queue's take(), so that close() has someone to wake
+    val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30)
+    while (consumer.state != Thread.State.WAITING && System.nanoTime() < deadline) Thread.sleep(1)
+    consumer.state shouldBe Thread.State.WAITING
+    iter.close()
+    consumer.join(30_000)
+    consumer.isAlive shouldBe false
+    answer shouldBe false
+  }
+
   test("augmentations are repeatable: the same (seed, epoch) gives the same random draws, another epoch others") {
     fun noisy(seed: Long) = numbers(20).map(seed) { b, r ->
       b.with(Batch.IMAGE, FloatHostArray(FloatArray(b.size) { r.nextDouble().toFloat() }, intArrayOf(b.size, 1)))
