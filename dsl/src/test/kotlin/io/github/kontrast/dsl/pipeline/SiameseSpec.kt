@@ -179,6 +179,31 @@ class SiameseSpec : FunSpec({
     shouldThrow<IllegalArgumentException> { siamese { input(6, 6, 1); encoder { conv2d(4, 2) } } }.message shouldContain "one vector per example"
   }
 
+  test("the Java-style builder makes the same model as the DSL") {
+    val twin = io.github.kontrast.dsl.layers.Sequential.builder()
+      .name("siamese_twin")
+      .conv2d(8, 2, io.github.kontrast.dsl.layers.Activations.relu).maxPool(2).dropout(0.2f).flatten().dense(8)
+      .build()
+    val built = Siamese.builder()
+      .seed(42).input(SyntheticPairs.SIDE, SyntheticPairs.SIDE, 1).encoder(twin)
+      .distance(Distances.euclidean())
+      .loss(io.github.kontrast.losses.ContrastiveLoss.create().withMargin(1f).withConvention(PairConvention.ONE_MEANS_SIMILAR).withHalfFactor(true))
+      .optimizer(io.github.kontrast.dsl.optim.Optimizers.adam(1e-2)).threshold(0.5f).quiet(true)
+      .build()
+    val a = built.use { it.fit(train, epochs = 1, batchSize = 32).history }
+    val b = tiny().use { it.fit(train, epochs = 1, batchSize = 32).history }
+    a shouldBe b
+  }
+
+  test("labels as ints, or as a column [N, 1] like Keras' y_pairs, read the same as floats [N]") {
+    val all = train.batch(IntArray(train.size) { it })
+    val y = (all[Batch.LABEL] as FloatHostArray).data
+    val asInts = ArrayDataset(all.arrays + (Batch.LABEL to io.github.kontrast.dsl.data.IntHostArray(IntArray(y.size) { y[it].toInt() }, intArrayOf(y.size, 1))))
+    val a = tiny().use { it.fit(train, epochs = 1, batchSize = 32).history }
+    val b = tiny().use { it.fit(asInts, epochs = 1, batchSize = 32).history }
+    b shouldBe a
+  }
+
   test("a checkpoint of another model is refused naming the variable") {
     val dir = tempdir()
     val path = dir.toPath().resolve("other.ckpt")
