@@ -14,8 +14,9 @@ object Download {
   /**
    * Fetches [url] (http, https or file) to [target] and checks that its SHA-256 is [sha256]. The
    * data goes to "[target].part" first and is renamed only when the hash matches, so [target] is
-   * never a partial or wrong file. A wrong hash deletes the download and throws an IOException
-   * naming both hashes; a network failure throws the IOException of the connection.
+   * never a partial or wrong file. A wrong hash deletes the download and throws a
+   * [ChecksumMismatchException] naming both hashes; a network failure throws the IOException of
+   * the connection.
    */
   @JvmStatic
   @JvmOverloads
@@ -56,8 +57,10 @@ object Download {
       val actual = hex(digest.digest())
       if (!actual.equals(sha256, ignoreCase = true)) {
         Files.deleteIfExists(part)
-        throw IOException(
+        throw ChecksumMismatchException(
           "$url: SHA-256 of the download ($bytes bytes) is $actual, expected ${sha256.lowercase()}; the download was deleted",
+          expected = sha256.lowercase(),
+          actual = actual,
         )
       }
       Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE)

@@ -45,16 +45,16 @@ object Mnist {
       try {
         Download.fetch(downloadUrl, target, sha256, log)
         return fromNpz(target, "downloaded to ${directories.downloadDirectory}")
+      } catch (e: ChecksumMismatchException) {
+        throw e // a real problem (corruption, tampering): fail, as Keras does
       } catch (e: IOException) {
-        // a wrong hash is a real problem (corruption, tampering): fail, as Keras does
-        if (e.message?.contains("SHA-256") == true) throw e
         reason = "downloading $downloadUrl failed (${e.javaClass.simpleName}: ${e.message})"
       }
     }
     log.println(
       "Kontrast: full MNIST not found in ${directories.searchPath.joinToString(", ")} and $reason; " +
         String.format(java.util.Locale.ROOT, "using the MNIST subset shipped with Kontrast (%,d training / %,d test images). ", SUBSET_TRAIN, SUBSET_TEST) +
-        "Run .ci/install-data for the full set.",
+        "For the full set run .ci/install-data (in a Kontrast checkout) or put Keras' $NPZ into ${directories.downloadDirectory}.",
     )
     return loadSubset()
   }

@@ -34,7 +34,8 @@ class DownloadSpec : FunSpec({
     LocalHttpServer(mapOf("/fox.txt" to body)).use { server ->
       val target = dir.resolve("bad/fox.txt")
       val wrong = "0".repeat(64)
-      val e = shouldThrow<IOException> { Download.fetch(server.uri("/fox.txt"), target, wrong, log = null) }
+      val e = shouldThrow<ChecksumMismatchException> { Download.fetch(server.uri("/fox.txt"), target, wrong, log = null) }
+      e.actual shouldBe bodySha
       e.message shouldContain "SHA-256 of the download (${body.size} bytes) is $bodySha, expected $wrong; the download was deleted"
       Files.exists(target) shouldBe false
       Files.exists(dir.resolve("bad/fox.txt.part")) shouldBe false

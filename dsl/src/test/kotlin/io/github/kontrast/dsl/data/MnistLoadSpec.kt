@@ -102,7 +102,7 @@ class MnistLoadSpec : FunSpec({
     val npz = root.resolve("not-keras.npz")
     TestFiles.writeNpz(npz, TestFiles.mnistArrays(2, 2))
     LocalHttpServer(mapOf("/mnist.npz" to Files.readAllBytes(npz))).use { server ->
-      val e = shouldThrow<IOException> { Mnist.load(d.directories(), server.uri("/mnist.npz"), System.err) }
+      val e = shouldThrow<ChecksumMismatchException> { Mnist.load(d.directories(), server.uri("/mnist.npz"), System.err) }
       e.message shouldContain "expected ${Mnist.SHA256}"
       Files.exists(d.explicit.resolve("mnist.npz")) shouldBe false
     }
