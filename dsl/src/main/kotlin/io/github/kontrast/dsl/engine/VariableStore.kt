@@ -67,6 +67,18 @@ class VariableStore internal constructor(private val tf: Ops, private val seed: 
     return v
   }
 
+  /**
+   * An initializer that starts a variable with the starting value of [path], e.g. MoCo's momentum
+   * encoder as a copy of the online one.
+   */
+  fun sameAs(path: String): Initializer {
+    val source = entries[path] ?: throw IllegalArgumentException("no variable '$path' to copy; there are ${entries.keys}")
+    return Initializer { shape, _ ->
+      require(shape.contentEquals(source.shape)) { "a copy of '$path' must have its shape ${source.shape.contentToString()}, got ${shape.contentToString()}" }
+      source.initial.copyOf()
+    }
+  }
+
   /** Adds the assign ops; after this no variable may be created. */
   internal fun seal() {
     if (sealed) return

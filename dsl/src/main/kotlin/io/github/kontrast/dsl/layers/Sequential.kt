@@ -73,13 +73,19 @@ class Sequential @JvmOverloads constructor(layers: List<Layer>, val name: String
     return ModelSummary(name, rows, trainable, frozen)
   }
 
-  /** Creates this model's variables through [factory], under "[scope]/<layer>/<param>". */
+  /**
+   * Creates this model's variables through [factory], under "[scope]/<layer>/<param>". With
+   * [frozen] none of them is trainable (a linear probe's backbone, MoCo's momentum copy).
+   */
   @JvmOverloads
-  fun instantiate(factory: ParameterFactory, input: IntArray, scope: String = name): SequentialInstance {
+  fun instantiate(factory: ParameterFactory, input: IntArray, scope: String = name, frozen: Boolean = false): SequentialInstance {
     val shapes = shapes(input)
     var inShape = input
     val perLayer = layers.mapIndexed { i, layer ->
-      val vars = layer.parameters(inShape).associate { spec -> spec.name to factory.create("$scope/${layerNames[i]}/${spec.name}", spec) }
+      val vars = layer.parameters(inShape).associate { spec ->
+        val effective = if (frozen && spec.trainable) ParamSpec(spec.name, spec.shape, spec.initializer, trainable = false) else spec
+        spec.name to factory.create("$scope/${layerNames[i]}/${spec.name}", effective)
+      }
       inShape = shapes[i]
       vars
     }
@@ -103,6 +109,9 @@ class SequentialInstance internal constructor(
 
   /** Every variable of this instance, in layer order. */
   val variables: List<Variable<TFloat32>> get() = params.flatMap { it.values }
+
+  /** The variables of layer [index] by parameter name ("kernel", "bias", ...). */
+  fun parametersOf(index: Int): Map<String, Variable<TFloat32>> = params[index]
 
   /** The forward pass on [x] ([batch] + [inputShape]); every call uses the same variables. */
   fun apply(ctx: ForwardContext, x: Operand<*>): Operand<TFloat32> {

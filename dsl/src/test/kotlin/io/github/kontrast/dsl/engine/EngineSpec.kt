@@ -73,6 +73,40 @@ class EngineSpec : FunSpec({
     }
   }
 
+  test("a momentum copy: starts as a copy, follows the trained weights after each step (MoCo's hook)") {
+    val g = GraphBuilder(3)
+    val tf = g.tf
+    val x = g.floatInput("x", intArrayOf(2))
+    val online = io.github.kontrast.dsl.layers.sequential { dense(1) }
+    val inst = online.instantiate(g.variables, intArrayOf(2), scope = "online")
+    val momentum = online.instantiate(
+      io.github.kontrast.dsl.layers.ParameterFactory { path, spec ->
+        g.variables.create(path, io.github.kontrast.dsl.layers.ParamSpec(spec.name, spec.shape, g.variables.sameAs(path.replaceFirst("momentum/", "online/")), spec.trainable))
+      },
+      intArrayOf(2), scope = "momentum", frozen = true,
+    )
+    val loss = tf.math.mean(tf.math.square(inst.apply(g.forward, x)), tf.constant(intArrayOf(0, 1)))
+    g.afterStep { ops ->
+      val updates = inst.variables.zip(momentum.variables).map { (o, m) ->
+        ops.assign(m, ops.math.add(ops.math.mul(m, ops.constant(0.5f)), ops.math.mul(o, ops.constant(0.5f)))) as org.tensorflow.op.Op
+      }
+      ops.withControlDependencies(updates).noOp()
+    }
+    Trainer(g.compile(loss, optimizer = Sgd(LearningRateSchedule { 0.1 }))).use { t ->
+      t.quiet = true
+      val before = t.checkpoint().values
+      before.getValue("momentum/dense/kernel").data.toList() shouldBe before.getValue("online/dense/kernel").data.toList()
+      g.variables.trainable.map { it.name } shouldBe listOf("online/dense/kernel", "online/dense/bias")
+      t.fit(ArrayDataset(mapOf("x" to FloatHostArray(floatArrayOf(1f, 2f, 3f, 4f), intArrayOf(2, 2)))), epochs = 1, batchSize = 2)
+      val after = t.checkpoint().values
+      val m = after.getValue("momentum/dense/kernel").data
+      val o0 = before.getValue("online/dense/kernel").data
+      val o1 = after.getValue("online/dense/kernel").data
+      (o1[0] != o0[0]) shouldBe true
+      m.indices.forEach { m[it].toDouble() shouldBe ((0.5 * o0[it] + 0.5 * o1[it]) plusOrMinus 1e-6) }
+    }
+  }
+
   test("epoch values weight each batch by its size and metrics by their counts") {
     val x = FloatArray(5) { it.toFloat() }
     val five = ArrayDataset(mapOf("x" to FloatHostArray(x, intArrayOf(5)), "t" to FloatHostArray(FloatArray(5), intArrayOf(5))))
