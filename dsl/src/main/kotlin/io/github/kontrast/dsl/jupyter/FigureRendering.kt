@@ -3,16 +3,15 @@ package io.github.kontrast.dsl.jupyter
 import org.jetbrains.kotlinx.jupyter.api.MIME
 import org.jetbrains.kotlinx.jupyter.api.MimeTypedResult
 import org.jetbrains.letsPlot.Figure
-import org.jetbrains.letsPlot.awt.plot.PlotSvgExport
-import org.jetbrains.letsPlot.intern.toSpec
+import io.github.kontrast.dsl.plot.Plots
 
 /**
  * Lets-Plot figures (a plot, a GGBunch, a gggrid) as static SVG. `%use lets-plot` cannot load
  * offline, and a static SVG also survives in the saved notebook, so GitHub shows the picture.
  */
 object FigureRendering {
-  /** The figure drawn by Lets-Plot's own SVG export. */
-  fun svg(figure: Figure): String = PlotSvgExport.buildSvgImageFromRawSpecs(figure.toSpec(), null, false)
+  /** The figure drawn by Lets-Plot's own SVG export (as the library writes .svg files). */
+  fun svg(figure: Figure): String = Plots.toSvg(figure)
 
   /** The SVG as two MIME types: HTML for front ends that prefer it, image/svg+xml for the rest. */
   fun mime(svg: String): MimeTypedResult = MIME(
