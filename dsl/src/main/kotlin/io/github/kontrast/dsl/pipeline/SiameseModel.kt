@@ -88,11 +88,16 @@ class SiameseModel internal constructor(
   /** Epochs done so far (continues after [restore]). */
   val epoch: Int get() = trainer.epoch
 
+  /** The encoder's own Keras-style table (document 001's twin: 107,456 parameters). */
+  fun encoderSummary(): ModelSummary = encoder.summary(shape)
+
   /**
-   * Prints and returns the network's summary as Keras shows document 001's model: two inputs, the
-   * shared twin (its parameters counted once), the distance. The twin's own table follows.
+   * The network's summary as Keras shows document 001's model: two inputs, the shared twin (its
+   * parameters counted once), the distance. With [print] (the default) it is printed, followed by
+   * the twin's own table; notebooks that render the returned value pass false.
    */
-  fun summary(): ModelSummary {
+  @JvmOverloads
+  fun summary(print: Boolean = true): ModelSummary {
     val twin = encoder.summary(shape)
     val rows = listOf(
       ModelSummary.Row(Batch.FIRST, "InputLayer", "[${ModelSummary.shape(shape)}]", 0),
@@ -101,8 +106,10 @@ class SiameseModel internal constructor(
       ModelSummary.Row("distance", distance.name(), ModelSummary.shape(IntArray(0)), 0),
     )
     val network = ModelSummary("siamese", rows, twin.trainableParams, twin.nonTrainableParams)
-    println(network)
-    println(twin)
+    if (print) {
+      println(network)
+      println(twin)
+    }
     return network
   }
 
