@@ -7,6 +7,7 @@ val walkthroughs: List<Walkthrough> = listOf<Walkthrough>(
   ContrastiveLossWalkthrough,
   SiameseMnistWalkthrough,
   SiameseMnistJavaWalkthrough,
+  BenchWalkthrough,
 )
 
 fun usage(): String = buildString {

@@ -55,13 +55,6 @@ fun runSiameseBenchmark(steps: Int = 50, warmup: Int = 5, batchSize: Int = 64): 
 
 private const val ROUNDS = 5
 
-/** `kotlin ... SiameseBenchmarkKt [steps] [warmup] [batchSize]`; the launcher calls [runSiameseBenchmark] directly. */
-fun main(args: Array<String>) {
-  fun arg(i: Int, name: String, default: Int): Int =
-    args.getOrNull(i)?.let { it.toIntOrNull() ?: throw IllegalArgumentException("$name: expected an integer, got '$it'") } ?: default
-  runSiameseBenchmark(arg(0, "steps", 50), arg(1, "warmup", 5), arg(2, "batchSize", 64))
-}
-
 /** [count] random image pairs with 0/1 labels, as host arrays shared by both sides. */
 private class RandomPairs(val count: Int, seed: Long) {
   val first = FloatArray(count * PIXELS)
