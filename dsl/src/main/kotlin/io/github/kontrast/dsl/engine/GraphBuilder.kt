@@ -83,6 +83,8 @@ class GraphBuilder(val seed: Long) {
    * Finishes the graph. With an [optimizer], adds gradients of [loss] for [trainable] (default:
    * every trainable variable), the update, the layers' update ops and the after-step ops.
    *
+   * @param trainable the parameters to update, taken from [VariableStore.trainable] (their names
+   *   are variable paths, which optimizer slots are keyed by); a subset freezes the rest
    * @param metrics per-batch sums and counts by history key
    * @param outputs per-example tensors by name, for predict/embed (first dimension = batch)
    */
