@@ -166,11 +166,7 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
         val tensors = ArrayList<Tensor>(specs.size)
         try {
           val runner = session.runner()
-          for (s in specs) {
-            val t = Tensors.of(hostInput(batch, s))
-            tensors += t
-            runner.feed(s.placeholder, t)
-          }
+          feedInputs(runner, batch, specs, tensors)
           runner.fetch(op).run().use { r ->
             val t = r.get(0) as TFloat32
             val dims = t.shape().asArray()
@@ -205,12 +201,7 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
     val tensors = ArrayList<Tensor>()
     try {
       val runner = session.runner()
-      for (s in compiled.inputs) {
-        if (s.name !in batch.arrays) continue
-        val t = Tensors.of(hostInput(batch, s))
-        tensors += t
-        runner.feed(s.placeholder, t)
-      }
+      feedInputs(runner, batch, compiled.inputs.filter { it.name in batch.arrays }, tensors)
       if (training) {
         val seedT = TInt64.vectorOf(seed, step).also { tensors += it }
         runner.feed(b.trainingFlag, trueTensor).feed(b.stepSeed, seedT)
@@ -281,17 +272,22 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
     }
   }
 
+  /** Feeds the arrays of [batch] named by [specs], collecting the tensors made so the caller closes them. */
+  private fun feedInputs(runner: Session.Runner, batch: Batch, specs: List<InputSpec>, tensors: MutableList<Tensor>) {
+    for (s in specs) {
+      val t = Tensors.of(hostInput(batch, s))
+      tensors += t
+      runner.feed(s.placeholder, t)
+    }
+  }
+
   /** One Session.run: feeds the batch (and, in training, the flag, learning rate, step and seed), fetches the stats vector. */
   private fun runStats(batch: Batch, training: Boolean, learningRate: Double, target: org.tensorflow.op.Op?): FloatArray {
     val b = compiled.builder
     val tensors = ArrayList<Tensor>(compiled.inputs.size + 3)
     try {
       val runner = session.runner()
-      for (s in compiled.inputs) {
-        val t = Tensors.of(hostInput(batch, s))
-        tensors += t
-        runner.feed(s.placeholder, t)
-      }
+      feedInputs(runner, batch, compiled.inputs, tensors)
       val lr = TFloat32.scalarOf(learningRate.toFloat()).also { tensors += it }
       val stepT = TFloat32.scalarOf((step + 1).toFloat()).also { tensors += it }
       runner.feed(b.learningRate, lr).feed(b.stepNumber, stepT)
