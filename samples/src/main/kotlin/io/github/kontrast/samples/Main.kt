@@ -43,6 +43,10 @@ fun main(argv: Array<String>) {
   } catch (e: IllegalArgumentException) {
     System.err.println("kontrast ${w.name}: ${e.message}")
     2
+  } catch (e: java.io.IOException) {
+    // a missing, truncated or corrupt data file: the message says which and why; no stack trace
+    System.err.println("kontrast ${w.name}: ${e.message}")
+    1
   }
   exitProcess(code)
 }
