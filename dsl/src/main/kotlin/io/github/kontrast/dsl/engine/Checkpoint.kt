@@ -5,20 +5,26 @@ import java.io.BufferedOutputStream
 import java.io.DataInputStream
 import java.io.DataOutputStream
 import java.io.EOFException
+import java.io.IOException
+import java.io.OutputStream
 import java.nio.ByteBuffer
 import java.nio.ByteOrder
+import java.nio.channels.Channels
+import java.nio.channels.FileChannel
 import java.nio.file.AtomicMoveNotSupportedException
 import java.nio.file.Files
 import java.nio.file.Path
 import java.nio.file.StandardCopyOption
+import java.nio.file.StandardOpenOption
+import java.util.concurrent.locks.ReentrantLock
 
 /**
  * Every variable of a model (weights, batch-norm statistics, optimizer slots) by path, plus the
  * counters that make a resumed run continue where it stopped: updates done and epochs done.
  *
  * The file is a small binary format of its own (magic "KTCK", version, counters, then per variable
- * its path, shape and float32 values, little-endian), written to a temporary file beside the
- * target and moved over it, so a crash never leaves a half-written checkpoint.
+ * its path, shape and float32 values, little-endian), written by [writeAtomically]: a crash, a
+ * kill -9 or a power cut leaves either the previous checkpoint or the new one, never a mixture.
  */
 class Checkpoint(val step: Long, val epoch: Int, val values: Map<String, Tensor>) {
   /** One variable's value. */
@@ -28,44 +34,100 @@ class Checkpoint(val step: Long, val epoch: Int, val values: Map<String, Tensor>
     }
   }
 
-  /** Writes atomically to [path]. */
-  fun write(path: Path) {
-    val target = path.toAbsolutePath()
-    target.parent?.let { Files.createDirectories(it) }
-    val tmp = Files.createTempFile(target.parent, ".${target.fileName}", ".tmp")
-    try {
-      DataOutputStream(BufferedOutputStream(Files.newOutputStream(tmp), 1 shl 16)).use { out ->
-        out.writeInt(MAGIC)
-        out.writeInt(VERSION)
-        out.writeLong(step)
-        out.writeInt(epoch)
-        out.writeInt(values.size)
-        for ((name, t) in values) {
-          out.writeUTF(name)
-          out.writeInt(t.shape.size)
-          t.shape.forEach { out.writeInt(it) }
-          val bytes = ByteBuffer.allocate(t.data.size * 4).order(ByteOrder.LITTLE_ENDIAN)
-          bytes.asFloatBuffer().put(t.data)
-          out.write(bytes.array())
-        }
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING)
-      } catch (e: AtomicMoveNotSupportedException) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING)
-      }
-    } finally {
-      Files.deleteIfExists(tmp)
+  /** Writes atomically and durably to [path] (see [writeAtomically]). */
+  fun write(path: Path) = writeAtomically(path) { stream ->
+    val out = DataOutputStream(stream)
+    out.writeInt(MAGIC)
+    out.writeInt(VERSION)
+    out.writeLong(step)
+    out.writeInt(epoch)
+    out.writeInt(values.size)
+    for ((name, t) in values) {
+      out.writeUTF(name)
+      out.writeInt(t.shape.size)
+      t.shape.forEach { out.writeInt(it) }
+      val bytes = ByteBuffer.allocate(t.data.size * 4).order(ByteOrder.LITTLE_ENDIAN)
+      bytes.asFloatBuffer().put(t.data)
+      out.write(bytes.array())
     }
+    out.flush()
   }
 
   companion object {
     private const val MAGIC = 0x4B54434B // "KTCK"
     private const val VERSION = 1
 
+    /** One write at a time in this JVM, so that a shutdown hook can wait for the one under way ([holdWrites]). */
+    private val writes = ReentrantLock()
+
+    /**
+     * Writes a file as durable stores do: [content] goes to a temporary file beside [path], which is
+     * forced to disk, then renamed over [path]; then the directory is forced so that the rename
+     * itself survives a power cut. A file system that cannot force a directory (some network and
+     * FUSE ones, Windows) is tolerated: the rename is still atomic there. [content] may flush but
+     * must not close the stream. Used for checkpoints and for the logs that go with them.
+     */
+    @JvmStatic
+    fun writeAtomically(path: Path, content: (OutputStream) -> Unit) {
+      writes.lock()
+      try {
+        val target = path.toAbsolutePath()
+        val dir = target.parent
+        Files.createDirectories(dir)
+        val tmp = Files.createTempFile(dir, ".${target.fileName}", ".tmp")
+        try {
+          FileChannel.open(tmp, StandardOpenOption.WRITE).use { channel ->
+            val out = BufferedOutputStream(Channels.newOutputStream(channel), 1 shl 16)
+            content(out)
+            out.flush()
+            channel.force(true)
+          }
+          try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING)
+          } catch (e: AtomicMoveNotSupportedException) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING)
+          }
+        } finally {
+          Files.deleteIfExists(tmp)
+        }
+        forceDirectory(dir)
+      } finally {
+        writes.unlock()
+      }
+    }
+
+    /**
+     * Forces [dir]'s entries (a rename in it) to disk; false when the file system refuses
+     * ([open] is a parameter so that tests can make it refuse).
+     */
+    internal fun forceDirectory(dir: Path, open: (Path) -> FileChannel = { FileChannel.open(it, StandardOpenOption.READ) }): Boolean =
+      try {
+        open(dir).use { it.force(true) }
+        true
+      } catch (e: IOException) {
+        false
+      }
+
+    /**
+     * For a shutdown hook (Ctrl-C): waits until a write under way has finished and keeps every later
+     * one from starting, so the process ends with complete files and no temporary ones. Never
+     * released: call it only when the JVM is going down.
+     */
+    @JvmStatic
+    fun holdWrites() = writes.lock()
+
     /** Reads a checkpoint; a file that is not one, or is cut short, fails with a message naming the file. */
     @JvmStatic
-    fun read(path: Path): Checkpoint {
+    fun read(path: Path): Checkpoint = read(path, counterOnly = false)
+
+    /**
+     * The step and epoch counters of the checkpoint at [path], from its header alone (a Ctrl-C
+     * handler says which epoch is saved without reading the weights); the values map is empty.
+     */
+    @JvmStatic
+    fun readCounters(path: Path): Checkpoint = read(path, counterOnly = true)
+
+    private fun read(path: Path, counterOnly: Boolean): Checkpoint {
       require(Files.isRegularFile(path)) { "checkpoint '$path' does not exist or is not a file" }
       val size = Files.size(path)
       try {
@@ -76,6 +138,7 @@ class Checkpoint(val step: Long, val epoch: Int, val values: Map<String, Tensor>
           require(version == VERSION) { "checkpoint '$path' has version $version, this library reads $VERSION" }
           val step = inp.readLong()
           val epoch = inp.readInt()
+          if (counterOnly) return Checkpoint(step, epoch, emptyMap())
           val n = inp.readInt()
           require(n >= 0) { "checkpoint '$path' claims $n variables" }
           val values = LinkedHashMap<String, Tensor>()
