@@ -1,23 +1,29 @@
 package io.github.kontrast.samples
 
 import io.github.kontrast.samples.bench.runSiameseBenchmark
+import picocli.CommandLine.Command
+import picocli.CommandLine.Option
 import java.nio.file.Files
+import java.nio.file.Path
 import java.nio.file.Paths
 
 /** `./kontrast bench`: the engine against a hand-written TF Java graph of document 001's step. */
-object BenchWalkthrough : Walkthrough {
-  override val name = "bench"
-  override val summary = "document 001's training step: Kontrast's engine against a hand-written TF Java graph"
-  override val options = linkedMapOf(
-    "--steps N" to "timed steps per side (default 50)",
-    "--warmup N" to "untimed steps first (default 5)",
-    "--batch-size N" to "pairs per step (default 64)",
-    "--out DIR" to "where bench.json goes (default out/bench)",
-  )
+@Command(name = "bench", description = ["document 001's training step: Kontrast's engine against a hand-written TF Java graph"])
+class BenchWalkthrough : Walkthrough() {
+  @Option(names = ["--steps"], paramLabel = "N", converter = [Count::class], description = ["timed steps per side (default \${DEFAULT-VALUE})"])
+  var steps: Int = 50
 
-  override fun run(args: Args): Int {
-    val result = runSiameseBenchmark(args.int("steps", 50), args.int("warmup", 5, min = 0), args.int("batch-size", 64))
-    val out = Paths.get(args.string("out") ?: "out/bench")
+  @Option(names = ["--warmup"], paramLabel = "N", converter = [NonNegative::class], description = ["untimed steps first (default \${DEFAULT-VALUE})"])
+  var warmup: Int = 5
+
+  @Option(names = ["--batch-size"], paramLabel = "N", converter = [Count::class], description = ["pairs per step (default \${DEFAULT-VALUE})"])
+  var batchSize: Int = 64
+
+  @Option(names = ["--out"], paramLabel = "DIR", description = ["where bench.json goes (default \${DEFAULT-VALUE})"])
+  var out: Path = Paths.get("out/bench")
+
+  override fun call(): Int {
+    val result = runSiameseBenchmark(steps, warmup, batchSize)
     Files.createDirectories(out)
     val json = linkedMapOf<String, Any?>(
       "batch_size" to result.batchSize,

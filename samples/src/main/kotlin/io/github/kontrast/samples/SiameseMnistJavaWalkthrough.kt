@@ -1,19 +1,28 @@
 package io.github.kontrast.samples
 
-/** `./kontrast siamese-mnist-java`: the same network as siamese-mnist, written in plain Java. */
-object SiameseMnistJavaWalkthrough : Walkthrough {
-  override val name = "siamese-mnist-java"
-  override val summary = "document 001 from plain Java: builders instead of the Kotlin DSL (SiameseMnistJava.java)"
-  override val options = linkedMapOf(
-    "--epochs N" to "epochs to train (default 5)",
-    "--batch-size N" to "pairs per step (default 64)",
-    "--train-limit N" to "use only the first N training images (default: all)",
-    "--seed N" to "seed (default 42)",
-    "--quiet" to "no progress bar",
-  )
+import picocli.CommandLine.Command
+import picocli.CommandLine.Option
 
-  override fun run(args: Args): Int {
-    SiameseMnistJava.train(args.int("epochs", 5), args.int("batch-size", 64), args.int("train-limit", 0, min = 0), args.int("seed", 42, min = 0).toLong(), args.flag("quiet"))
+/** `./kontrast siamese-mnist-java`: the same network as siamese-mnist, written in plain Java. */
+@Command(name = "siamese-mnist-java", description = ["document 001 from plain Java: builders instead of the Kotlin DSL (SiameseMnistJava.java)"])
+class SiameseMnistJavaWalkthrough : Walkthrough() {
+  @Option(names = ["--epochs"], paramLabel = "N", converter = [Count::class], description = ["epochs to train (default \${DEFAULT-VALUE})"])
+  var epochs: Int = 5
+
+  @Option(names = ["--batch-size"], paramLabel = "N", converter = [Count::class], description = ["pairs per step (default \${DEFAULT-VALUE})"])
+  var batchSize: Int = 64
+
+  @Option(names = ["--train-limit"], paramLabel = "N", converter = [NonNegative::class], description = ["use only the first N training images (default: all)"])
+  var trainLimit: Int = 0
+
+  @Option(names = ["--seed"], paramLabel = "N", converter = [Seed::class], description = ["seed (default \${DEFAULT-VALUE})"])
+  var seed: Long = 42
+
+  @Option(names = ["--quiet"], description = ["no progress bar"])
+  var quiet: Boolean = false
+
+  override fun call(): Int {
+    SiameseMnistJava.train(epochs, batchSize, trainLimit, seed, quiet)
     return 0
   }
 }

@@ -10,6 +10,8 @@ import io.github.kontrast.dsl.plot.pairsGrid
 import io.github.kontrast.dsl.plot.plot
 import io.github.kontrast.losses.PairConvention
 import org.jetbrains.letsPlot.Figure
+import picocli.CommandLine.Command
+import picocli.CommandLine.Option
 import java.nio.file.Files
 import java.nio.file.Path
 import java.nio.file.Paths
@@ -20,52 +22,77 @@ import java.util.Locale
  * for validation, one positive and one negative partner per image, the document's CNN twin,
  * Euclidean distance, contrastive loss with label 1 = similar, 1/2 factors and margin 1, Adam
  * 1e-3, 5 epochs at batch 64; accuracy counts a pair as similar when its distance is below 0.5.
+ * After each epoch it saves history.csv and checkpoint.ktck in --out, from which --resume goes on.
  */
-object SiameseMnistWalkthrough : Walkthrough {
-  override val name = "siamese-mnist"
-  override val summary = "document 001: a Siamese CNN trained on MNIST pairs with the contrastive loss"
-  override val options = linkedMapOf(
-    "--epochs N" to "epochs to train (default 5, as the document)",
-    "--batch-size N" to "pairs per step (default 64, as the document)",
-    "--train-limit N" to "use only the first N training images, before the validation split",
-    "--data DIR" to "where to look for MNIST first (then KONTRAST_DATA, ~/.kontrast/datasets, ~/.keras/datasets)",
-    "--out DIR" to "where results go (default out/siamese-mnist)",
-    "--seed N" to "seed for pairs, initial weights, dropout and shuffling (default 42)",
-    "--min-accuracy X" to "exit with status 1 when test pair accuracy is below X (for CI)",
-    "--no-download" to "never download mnist.npz; use what is found, else the shipped subset",
-    "--quiet" to "no progress bar, only the epoch lines",
-  )
+@Command(name = "siamese-mnist", description = ["document 001: a Siamese CNN trained on MNIST pairs with the contrastive loss"])
+class SiameseMnistWalkthrough : Walkthrough() {
+  @Option(names = ["--epochs"], paramLabel = "N", converter = [Count::class], description = ["epochs to train (default \${DEFAULT-VALUE}, as the document)"])
+  var epochs: Int = 5
 
-  override fun run(args: Args): Int {
-    val epochs = args.int("epochs", 5)
-    val batchSize = args.int("batch-size", 64)
-    val seed = args.int("seed", 42, min = 0).toLong()
-    val out = Paths.get(args.string("out") ?: "out/siamese-mnist")
-    val minAccuracy = args.double("min-accuracy", 0.0)
+  @Option(names = ["--batch-size"], paramLabel = "N", converter = [Count::class], description = ["pairs per step (default \${DEFAULT-VALUE}, as the document)"])
+  var batchSize: Int = 64
+
+  @Option(names = ["--train-limit"], paramLabel = "N", converter = [Count::class], description = ["use only the first N training images, before the validation split"])
+  var trainLimit: Int? = null
+
+  @Option(names = ["--data"], paramLabel = "DIR", description = ["where to look for MNIST first (then KONTRAST_DATA, ~/.kontrast/datasets, ~/.keras/datasets)"])
+  var data: Path? = null
+
+  @Option(names = ["--out"], paramLabel = "DIR", description = ["where results go (default \${DEFAULT-VALUE})"])
+  var out: Path = Paths.get("out/siamese-mnist")
+
+  @Option(names = ["--seed"], paramLabel = "N", converter = [Seed::class], description = ["seed for pairs, initial weights, dropout and shuffling (default \${DEFAULT-VALUE})"])
+  var seed: Long = 42
+
+  @Option(names = ["--min-accuracy"], paramLabel = "X", converter = [Fraction::class], description = ["exit with status 1 when test pair accuracy is below X (for CI)"])
+  var minAccuracy: Double = 0.0
+
+  @Option(names = ["--no-download"], description = ["never download mnist.npz; use what is found, else the shipped subset"])
+  var noDownload: Boolean = false
+
+  @Option(names = ["--resume"], description = ["continue from the checkpoint in --out: skip the epochs it holds, train the rest"])
+  var resume: Boolean = false
+
+  @Option(names = ["--quiet"], description = ["no progress bar, only the epoch lines"])
+  var quiet: Boolean = false
+
+  override fun call(): Int {
     Files.createDirectories(out)
+    val run = TrainingRun(out, epochs)
+    if (resume) run.requireCheckpoint() else run.fresh()
+    return InterruptNotice { "kontrast $name: ${run.interruptedMessage()}" }.use { train(run) }
+  }
 
+  private fun train(run: TrainingRun): Int {
     // Step 3 of the document: load, split off the first 20% for validation, preprocess to [0, 1]
-    val data = Mnist.load(args.string("data")?.let { Paths.get(it) }, download = !args.flag("no-download"))
-    val limited = args.string("train-limit")?.let { data.train.take(args.int("train-limit", 0)) } ?: data.train
+    val mnist = Mnist.load(data, download = !noDownload)
+    val limited = trainLimit?.let { mnist.train.take(it) } ?: mnist.train
     val (train, validation) = limited.split(0.2)
-    println("Dataset: ${data.source}")
-    println("Train: ${train.size}\nValidation: ${validation.size}\nTest: ${data.test.size}")
+    println("Dataset: ${mnist.source}")
+    println("Train: ${train.size}\nValidation: ${validation.size}\nTest: ${mnist.test.size}")
 
     // Step 4: one positive and one negative partner per image, shuffled
     val trainPairs = train.pairs(seed)
     val validationPairs = validation.pairs(seed + 1)
-    val testPairs = data.test.pairs(seed + 2)
+    val testPairs = mnist.test.pairs(seed + 2)
     println("Pairs: ${trainPairs.size} training, ${validationPairs.size} validation, ${testPairs.size} test\n")
     save(pairsGrid(trainPairs.head(6)), out.resolve("training-pairs"))
 
     // Steps 5-7: the twin, the distance, the loss (label 1 = similar, 1/2 factors, margin 1)
-    siameseModel(seed, args.flag("quiet")).use { model ->
+    siameseModel(seed, quiet).use { model ->
       model.summary()
 
-      // Step 8: train with validation
+      // Step 8: train with validation, or what is left of it after a checkpoint
+      val done = if (resume) run.resume { model.restore(it); model.epoch } else 0
+      if (resume) println("Resuming from ${run.checkpoint}: $done of $epochs epochs done (step ${model.step})")
       val started = System.nanoTime()
-      val history = model.fit(trainPairs, validationPairs, epochs = epochs, batchSize = batchSize, checkpoint = out.resolve("checkpoint.ktck"))
+      val fitted = if (done < epochs) {
+        model.fit(trainPairs, validationPairs, epochs = epochs - done, batchSize = batchSize, callbacks = listOf(run.callback))
+      } else {
+        null
+      }
       val seconds = (System.nanoTime() - started) / 1e9
+      val history = run.history()
 
       // Step 9: the loss curves, the test accuracy, and predictions shown as display_pairs does
       save(history.plot(), out.resolve("history"))
@@ -76,39 +103,43 @@ object SiameseMnistWalkthrough : Walkthrough {
       save(pairsGrid(shown, predictions = FloatArray(predicted.size) { if (predicted[it]) 1f else 0f }), out.resolve("pairs"))
 
       println(String.format(Locale.ROOT, "\nTest: loss %.4f, pair accuracy %.4f", test.getValue("loss"), accuracy))
-      println(String.format(Locale.ROOT, "Step time: median %.1f ms, %.0f pairs/s; %.0f s in all", history.stepMillisMedian(), history.examplesPerSecond(), seconds))
-      writeMetrics(out, history, test, data.source, epochs, batchSize, trainPairs.size, seconds)
-      println("Results in $out: metrics.json, history.svg/.png, pairs.svg/.png, training-pairs.svg/.png, checkpoint.ktck")
+      if (fitted != null) {
+        println(String.format(Locale.ROOT, "Step time: median %.1f ms, %.0f pairs/s; %.0f s in all", fitted.stepMillisMedian(), fitted.examplesPerSecond(), seconds))
+      }
+      writeMetrics(history, fitted, test, mnist.source, trainPairs.size, seconds)
+      println("Results in $out: metrics.json, history.csv, history.svg/.png, pairs.svg/.png, training-pairs.svg/.png, checkpoint.ktck")
 
       if (accuracy < minAccuracy) {
-        System.err.println(String.format(Locale.ROOT, "siamese-mnist: test pair accuracy %.4f is below --min-accuracy %.4f", accuracy, minAccuracy))
+        System.err.println(String.format(Locale.ROOT, "kontrast %s: test pair accuracy %.4f is below --min-accuracy %.4f", name, accuracy, minAccuracy))
         return 1
       }
     }
     return 0
   }
 
-  /** Document 001's network, as the DSL writes it. */
-  fun siameseModel(seed: Long, quiet: Boolean): SiameseModel = siamese {
-    this.seed = seed
-    this.quiet = quiet
-    input(28, 28, 1)
-    encoder {
-      conv2d(128, 2, activation = relu)
-      maxPool(2)
-      dropout(0.4)
-      conv2d(128, 2, activation = relu)
-      maxPool(2)
-      dropout(0.4)
-      conv2d(64, 2, activation = relu)
-      maxPool(2)
-      dropout(0.4)
-      globalAveragePooling()
-      dense(128)
+  companion object {
+    /** Document 001's network, as the DSL writes it. */
+    fun siameseModel(seed: Long, quiet: Boolean): SiameseModel = siamese {
+      this.seed = seed
+      this.quiet = quiet
+      input(28, 28, 1)
+      encoder {
+        conv2d(128, 2, activation = relu)
+        maxPool(2)
+        dropout(0.4)
+        conv2d(128, 2, activation = relu)
+        maxPool(2)
+        dropout(0.4)
+        conv2d(64, 2, activation = relu)
+        maxPool(2)
+        dropout(0.4)
+        globalAveragePooling()
+        dense(128)
+      }
+      loss = contrastive(margin = 1f, convention = PairConvention.ONE_MEANS_SIMILAR, halfFactor = true)
+      optimizer = adam(1e-3)
+      threshold = 0.5f
     }
-    loss = contrastive(margin = 1f, convention = PairConvention.ONE_MEANS_SIMILAR, halfFactor = true)
-    optimizer = adam(1e-3)
-    threshold = 0.5f
   }
 
   private fun save(plot: Figure, base: Path) {
@@ -116,7 +147,12 @@ object SiameseMnistWalkthrough : Walkthrough {
     Plots.savePng(plot, base.resolveSibling("${base.fileName}.png"))
   }
 
-  private fun writeMetrics(out: Path, history: History, test: Map<String, Double>, dataset: String, epochs: Int, batchSize: Int, trainPairs: Int, seconds: Double) {
+  /**
+   * metrics.json: the whole run's per-epoch values from [history] (those before a resume included),
+   * the test figures, and the step times of the epochs trained in this process ([fitted]; none when
+   * a resumed run had nothing left to train).
+   */
+  private fun writeMetrics(history: History, fitted: History?, test: Map<String, Double>, dataset: String, trainPairs: Int, seconds: Double) {
     val h = history.history
     val metrics = linkedMapOf<String, Any?>(
       "document" to "001",
@@ -130,8 +166,8 @@ object SiameseMnistWalkthrough : Walkthrough {
       "val_accuracy" to h["val_pair_accuracy"],
       "test_loss" to test["loss"],
       "test_accuracy" to test["pair_accuracy"],
-      "step_ms_median" to history.stepMillisMedian(),
-      "pairs_per_second" to history.examplesPerSecond(),
+      "step_ms_median" to (fitted?.stepMillisMedian() ?: Double.NaN),
+      "pairs_per_second" to (fitted?.examplesPerSecond() ?: Double.NaN),
       "train_seconds" to seconds,
     )
     Files.writeString(out.resolve("metrics.json"), Json.write(metrics) + "\n")
