@@ -11,6 +11,7 @@ import io.github.kontrast.dsl.plot.plot
 import io.github.kontrast.losses.PairConvention
 import org.jetbrains.letsPlot.Figure
 import picocli.CommandLine.Command
+import picocli.CommandLine.Mixin
 import picocli.CommandLine.Option
 import java.nio.file.Files
 import java.nio.file.Path
@@ -26,23 +27,14 @@ import java.util.Locale
  */
 @Command(name = "siamese-mnist", description = ["document 001: a Siamese CNN trained on MNIST pairs with the contrastive loss"])
 class SiameseMnistWalkthrough : Walkthrough() {
-  @Option(names = ["--epochs"], paramLabel = "N", converter = [Count::class], description = ["epochs to train (default \${DEFAULT-VALUE}, as the document)"])
-  var epochs: Int = 5
-
-  @Option(names = ["--batch-size"], paramLabel = "N", converter = [Count::class], description = ["pairs per step (default \${DEFAULT-VALUE}, as the document)"])
-  var batchSize: Int = 64
-
-  @Option(names = ["--train-limit"], paramLabel = "N", converter = [Count::class], description = ["use only the first N training images, before the validation split"])
-  var trainLimit: Int? = null
+  @Mixin
+  val training = TrainingOptions()
 
   @Option(names = ["--data"], paramLabel = "DIR", description = ["where to look for MNIST first (then KONTRAST_DATA, ~/.kontrast/datasets, ~/.keras/datasets)"])
   var data: Path? = null
 
   @Option(names = ["--out"], paramLabel = "DIR", description = ["where results go (default \${DEFAULT-VALUE})"])
   var out: Path = Paths.get("out/siamese-mnist")
-
-  @Option(names = ["--seed"], paramLabel = "N", converter = [Seed::class], description = ["seed for pairs, initial weights, dropout and shuffling (default \${DEFAULT-VALUE})"])
-  var seed: Long = 42
 
   @Option(names = ["--min-accuracy"], paramLabel = "X", converter = [Fraction::class], description = ["exit with status 1 when test pair accuracy is below X (for CI)"])
   var minAccuracy: Double = 0.0
@@ -53,8 +45,9 @@ class SiameseMnistWalkthrough : Walkthrough() {
   @Option(names = ["--resume"], description = ["continue from the checkpoint in --out: skip the epochs it holds, train the rest"])
   var resume: Boolean = false
 
-  @Option(names = ["--quiet"], description = ["no progress bar, only the epoch lines"])
-  var quiet: Boolean = false
+  private val epochs get() = training.epochs
+  private val batchSize get() = training.batchSize
+  private val seed get() = training.seed
 
   override fun call(): Int {
     Files.createDirectories(out)
@@ -66,7 +59,7 @@ class SiameseMnistWalkthrough : Walkthrough() {
   private fun train(run: TrainingRun): Int {
     // Step 3 of the document: load, split off the first 20% for validation, preprocess to [0, 1]
     val mnist = Mnist.load(data, download = !noDownload)
-    val limited = trainLimit?.let { mnist.train.take(it) } ?: mnist.train
+    val limited = training.trainLimit?.let { mnist.train.take(it) } ?: mnist.train
     val (train, validation) = limited.split(0.2)
     println("Dataset: ${mnist.source}")
     println("Train: ${train.size}\nValidation: ${validation.size}\nTest: ${mnist.test.size}")
@@ -79,7 +72,7 @@ class SiameseMnistWalkthrough : Walkthrough() {
     save(pairsGrid(trainPairs.head(6)), out.resolve("training-pairs"))
 
     // Steps 5-7: the twin, the distance, the loss (label 1 = similar, 1/2 factors, margin 1)
-    siameseModel(seed, quiet).use { model ->
+    siameseModel(seed, training.quiet).use { model ->
       model.summary()
 
       // Step 8: train with validation, or what is left of it after a checkpoint

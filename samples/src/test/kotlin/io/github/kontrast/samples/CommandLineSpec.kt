@@ -47,9 +47,10 @@ class CommandLineSpec : FunSpec({
     val lines = ran.out.lines()
     lines[0] shouldBe "Usage: kontrast siamese-mnist [OPTIONS]"
     lines[1] shouldBe "document 001: a Siamese CNN trained on MNIST pairs with the contrastive loss"
+    // the shared training options first, then the walkthrough's own
     val declared = listOf(
-      "--epochs=N", "--batch-size=N", "--train-limit=N", "--data=DIR", "--out=DIR", "--seed=N",
-      "--min-accuracy=X", "--no-download", "--resume", "--quiet", "--help",
+      "--epochs=N", "--batch-size=N", "--train-limit=N", "--seed=N", "--quiet",
+      "--data=DIR", "--out=DIR", "--min-accuracy=X", "--no-download", "--resume", "--help",
     )
     // each once, in the order declared
     val at = declared.map { opt -> lines.indexOfFirst { it.trimStart().startsWith(opt) || it.contains(", $opt") } }
@@ -73,23 +74,23 @@ class CommandLineSpec : FunSpec({
 
   test("options reach the walkthrough converted to their types; the rest keep their defaults") {
     val w = parsed("siamese-mnist", "--epochs", "3", "--out=x/y", "--quiet", "--train-limit", "400", "--min-accuracy", "0.8", "--seed", "7", "--resume") as SiameseMnistWalkthrough
-    w.epochs shouldBe 3
+    w.training.epochs shouldBe 3
     w.out shouldBe Path.of("x/y")
-    w.quiet shouldBe true
-    w.trainLimit shouldBe 400
+    w.training.quiet shouldBe true
+    w.training.trainLimit shouldBe 400
     w.minAccuracy shouldBe 0.8
-    w.seed shouldBe 7L
+    w.training.seed shouldBe 7L
     w.resume shouldBe true
-    w.batchSize shouldBe 64
+    w.training.batchSize shouldBe 64
     w.data shouldBe null
     w.noDownload shouldBe false
     val fresh = parsed("siamese-mnist") as SiameseMnistWalkthrough
-    fresh.epochs shouldBe 5
-    fresh.trainLimit shouldBe null
+    fresh.training.epochs shouldBe 5
+    fresh.training.trainLimit shouldBe null
     fresh.out shouldBe Path.of("out/siamese-mnist")
 
-    val j = parsed("siamese-mnist-java", "--epochs", "2", "--batch-size", "16", "--train-limit", "0", "--seed", "3", "--quiet") as SiameseMnistJavaWalkthrough
-    listOf(j.epochs, j.batchSize, j.trainLimit) shouldBe listOf(2, 16, 0)
+    val j = (parsed("siamese-mnist-java", "--epochs", "2", "--batch-size", "16", "--train-limit", "100", "--seed", "3", "--quiet") as SiameseMnistJavaWalkthrough).training
+    listOf(j.epochs, j.batchSize, j.trainLimit) shouldBe listOf(2, 16, 100)
     j.seed shouldBe 3L
     j.quiet shouldBe true
 
@@ -133,7 +134,7 @@ class CommandLineSpec : FunSpec({
     bad("siamese-mnist", "--seed", "-1", message = "kontrast siamese-mnist: Invalid value for option '--seed': expected a whole number >= 0, got '-1'")
     bad("siamese-mnist", "--min-accuracy", "1.5", message = "kontrast siamese-mnist: Invalid value for option '--min-accuracy': expected a number from 0 to 1, got '1.5'")
     bad("bench", "--warmup", "-2", message = "kontrast bench: Invalid value for option '--warmup': expected a whole number >= 0, got '-2'")
-    bad("siamese-mnist-java", "--train-limit", "x", message = "kontrast siamese-mnist-java: Invalid value for option '--train-limit': expected a whole number >= 0, got 'x'")
+    bad("siamese-mnist-java", "--train-limit", "0", message = "kontrast siamese-mnist-java: Invalid value for option '--train-limit': expected a whole number >= 1, got '0'")
     bad("siamese-mnist", "--out", message = "kontrast siamese-mnist: Missing required parameter for option '--out' (DIR)")
   }
 
