@@ -23,6 +23,7 @@
 
 import io.github.kontrast.dsl.data.Mnist
 import io.github.kontrast.dsl.layers.Activations.relu
+import io.github.kontrast.dsl.pipeline.Encoders
 import io.github.kontrast.dsl.siamese
 import io.github.kontrast.losses.PairConvention
 import java.util.Locale
@@ -41,14 +42,10 @@ val model = siamese {
   seed = 42
   quiet = true                                     // no progress bar: the script prints per epoch
   input(28, 28, 1)
-  encoder {
-    if (cnn) {
-      conv2d(128, 2, activation = relu); maxPool(2); dropout(0.4)
-      conv2d(128, 2, activation = relu); maxPool(2); dropout(0.4)
-      conv2d(64, 2, activation = relu); maxPool(2); dropout(0.4)
-      globalAveragePooling()
-      dense(128)
-    } else {
+  if (cnn) {
+    encoder(Encoders.mnistTwin())                  // document 001's CNN, 107,456 parameters
+  } else {
+    encoder {
       flatten()
       dense(128, activation = relu)
       dense(64)

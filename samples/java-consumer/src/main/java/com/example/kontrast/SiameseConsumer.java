@@ -8,6 +8,7 @@ import io.github.kontrast.dsl.engine.History;
 import io.github.kontrast.dsl.layers.Activations;
 import io.github.kontrast.dsl.layers.Sequential;
 import io.github.kontrast.dsl.optim.Optimizers;
+import io.github.kontrast.dsl.pipeline.Encoders;
 import io.github.kontrast.dsl.pipeline.Siamese;
 import io.github.kontrast.dsl.pipeline.SiameseModel;
 import io.github.kontrast.losses.ContrastiveLoss;
@@ -45,13 +46,7 @@ public final class SiameseConsumer {
     System.out.println("data: " + data.getSource());
 
     Sequential twin = cnn
-        ? Sequential.builder()
-            .conv2d(128, 2, Activations.relu).maxPool(2).dropout(0.4f)
-            .conv2d(128, 2, Activations.relu).maxPool(2).dropout(0.4f)
-            .conv2d(64, 2, Activations.relu).maxPool(2).dropout(0.4f)
-            .globalAveragePooling()
-            .dense(128)
-            .build()
+        ? Encoders.mnistTwin()                      // document 001's CNN, 107,456 parameters
         : Sequential.builder().flatten().dense(128, Activations.relu).dense(64).build();
 
     double accuracy;
