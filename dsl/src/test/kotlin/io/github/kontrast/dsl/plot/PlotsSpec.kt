@@ -125,6 +125,17 @@ class PlotsSpec : FunSpec({
     shouldThrow<IllegalArgumentException> { imageGrid(pairs.floats(Batch.LABEL)) }.message shouldContain "images must be [N, rows, cols]"
   }
 
+  test("the compact PNG of a line plot is its 256-colour form, much smaller than the exact one") {
+    val svg = Plots.toSvg(plotHistory(history))
+    val exact = Plots.svgToPng(svg, 2.0)
+    val compact = Plots.svgToCompactPng(svg, 2.0)
+    val image = ImageIO.read(ByteArrayInputStream(compact))
+    image.width shouldBe ImageIO.read(ByteArrayInputStream(exact)).width
+    (image.colorModel as java.awt.image.IndexColorModel).mapSize shouldBeInRange 2..256
+    compact.size shouldBeLessThan exact.size * 3 / 4
+    count(image, 0x1f77b4) shouldBeGreaterThan 400 // the train line survives the palette
+  }
+
   test("PNG export scales, and the colour map is exact at its ends") {
     val small = ImageIO.read(ByteArrayInputStream(Plots.toPng(plotHistory(history))))
     val big = ImageIO.read(ByteArrayInputStream(Plots.toPng(plotHistory(history), scale = 2.0)))
