@@ -34,12 +34,14 @@ class KontrastIntegrationSpec : FunSpec({
     (Class.forName(fqn).getDeclaredConstructor().newInstance() is JupyterIntegration) shouldBe true
   }
 
-  test("the DSL's packages with classes are found, the integration's own is left out") {
+  test("the loss core's and the DSL's packages with classes are found, the integration's own is left out") {
     val packages = DefaultImports.dslPackages()
     packages shouldContainAll listOf("io.github.kontrast.dsl", "io.github.kontrast.dsl.data", "io.github.kontrast.dsl.engine", "io.github.kontrast.dsl.plot")
     packages shouldNotContain "io.github.kontrast.dsl.jupyter"
+    DefaultImports.lossesPackages() shouldContain "io.github.kontrast.losses"
+    DefaultImports.all() shouldContain "io.github.kontrast.losses.*"
     // every listed package really holds a class, or its star import would break every cell
-    for (p in packages) {
+    for (p in packages + DefaultImports.lossesPackages()) {
       val dir = javaClass.classLoader.getResource(p.replace('.', '/'))
       check(dir != null) { "package $p has no directory on the classpath" }
     }
