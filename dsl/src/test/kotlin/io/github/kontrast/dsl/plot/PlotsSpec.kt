@@ -94,6 +94,10 @@ class PlotsSpec : FunSpec({
     val svg = Plots.toSvg(figure)
     val labels = pairs.floats(Batch.LABEL).data
     for (i in 0 until 6) svg shouldContain "Label: ${labels[i].toInt()}"
+    // one plot over one tiled picture: one style sheet and one embedded image, not one per cell
+    Regex("<style").findAll(svg).count() shouldBe 1
+    Regex("data:image/png;base64").findAll(svg).count() shouldBe 1
+    svg.length shouldBeLessThan 30_000
     val png = decode(Plots.savePng(figure, dir.resolve("pairs.png")))
     Plots.saveSvg(figure, dir.resolve("pairs.svg"))
     png.width shouldBe 900
