@@ -3,11 +3,15 @@ package io.github.kontrast.notebooks
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
-import org.jetbrains.kotlinx.jupyter.api.MimeTypedResult
+import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.jsonObject
+import kotlinx.serialization.json.jsonPrimitive
+import org.jetbrains.kotlinx.jupyter.api.DisplayResult
+import java.util.Base64
 
 /**
  * What `%use kontrast` gives a notebook, checked in the real kernel: names from the default imports
- * compile without an import, and a Lets-Plot figure comes back as SVG.
+ * compile without an import, and a Lets-Plot figure comes back as SVG and PNG.
  */
 class IntegrationInReplSpec : FunSpec({
   val kernel = EmbeddedKernel.start()
@@ -28,11 +32,16 @@ class IntegrationInReplSpec : FunSpec({
     kernel.eval("History().keys.size").rawValue shouldBe 0
   }
 
-  test("a Lets-Plot figure renders as SVG") {
+  test("a Lets-Plot figure renders as SVG and PNG, without an HTML copy") {
     val result = kernel.eval("""letsPlot(mapOf("x" to listOf(1, 2, 3), "y" to listOf(1, 4, 9))) + geomLine { x = "x"; y = "y" }""")
     val rendered = result.renderedValue
-    check(rendered is MimeTypedResult) { "expected a MIME result, got ${rendered?.javaClass}" }
-    rendered["image/svg+xml"]!! shouldContain "<svg"
-    rendered["text/html"]!! shouldContain "<svg"
+    check(rendered is DisplayResult) { "expected a display result, got ${rendered?.javaClass}" }
+    // the JSON the kernel sends to Jupyter
+    val json = rendered.toJson(JsonObject(emptyMap()), null)
+    val data = json.getValue("data").jsonObject
+    data.keys shouldBe setOf("image/png", "image/svg+xml", "text/plain")
+    data.getValue("image/svg+xml").jsonPrimitive.content shouldContain "<svg"
+    Base64.getDecoder().decode(data.getValue("image/png").jsonPrimitive.content).copyOf(4).map { it.toInt() and 0xFF } shouldBe
+      listOf(137, 80, 78, 71)
   }
 })

@@ -5,22 +5,23 @@ import java.net.URI
 import java.util.zip.ZipFile
 
 /**
- * The imports a notebook gets from `%use kontrast`: the loss core, every package of the DSL that
- * holds classes, the Lets-Plot entry points, and the TensorFlow types the loss API takes.
+ * The imports a notebook gets from `%use kontrast`: every package of the loss core and of the DSL
+ * that holds classes, the Lets-Plot entry points, and the TensorFlow types the loss API takes.
  *
- * The DSL's packages are read from the jar (or class directory) this class was loaded from, so a
- * package added to the library is imported without editing a list, and an empty one never is (a
- * star import of a package that does not exist fails every cell).
+ * The packages are read from the jars (or class directories) the two modules were loaded from, so
+ * a package added to the library (say `losses.distances`) is imported without editing a list, and
+ * an empty or removed one never is (a star import of a package that does not exist fails every
+ * cell).
  */
 object DefaultImports {
   private const val DSL_PACKAGE = "io.github.kontrast.dsl"
+  private const val LOSSES_PACKAGE = "io.github.kontrast.losses"
 
   /** Packages of this integration itself: nothing in a notebook needs them. */
   private val excluded = setOf("$DSL_PACKAGE.jupyter")
 
-  /** Star imports that do not depend on the DSL's layout. */
+  /** Star imports that do not depend on the library's layout. */
   val fixed: List<String> = listOf(
-    "io.github.kontrast.losses.*",
     "org.jetbrains.letsPlot.*",
     "org.jetbrains.letsPlot.geom.*",
     "org.jetbrains.letsPlot.scale.*",
@@ -36,18 +37,24 @@ object DefaultImports {
     "org.tensorflow.ndarray.Shape",
   )
 
-  /** Every import, DSL packages first. */
-  fun all(): List<String> = dslPackages().map { "$it.*" } + fixed
+  /** Every import: the loss core's packages, the DSL's, then the fixed ones. */
+  fun all(): List<String> = (lossesPackages() + dslPackages()).map { "$it.*" } + fixed
 
   /** The packages under io.github.kontrast.dsl that contain at least one class, sorted. */
-  fun dslPackages(): List<String> {
-    val location = DefaultImports::class.java.protectionDomain?.codeSource?.location
-      ?: throw IllegalStateException("cannot tell where ${DefaultImports::class.java.name} was loaded from")
-    val classFiles = classFileNames(File(URI(location.toString())))
-    return classFiles.asSequence()
-      .filter { it.startsWith(DSL_PACKAGE.replace('.', '/') + "/") || it.startsWith(DSL_PACKAGE.replace('.', '/')) }
+  fun dslPackages(): List<String> = packagesUnder(DSL_PACKAGE, DefaultImports::class.java)
+
+  /** The packages under io.github.kontrast.losses that contain at least one class, sorted. */
+  fun lossesPackages(): List<String> =
+    packagesUnder(LOSSES_PACKAGE, io.github.kontrast.losses.ContrastiveLoss::class.java)
+
+  /** [root] and the packages under it that hold a class in the jar (or directory) [anchor] came from. */
+  private fun packagesUnder(root: String, anchor: Class<*>): List<String> {
+    val location = anchor.protectionDomain?.codeSource?.location
+      ?: throw IllegalStateException("cannot tell where ${anchor.name} was loaded from")
+    return classFileNames(File(URI(location.toString()))).asSequence()
+      .filter { '/' in it }
       .map { it.substringBeforeLast('/').replace('/', '.') }
-      .filter { it == DSL_PACKAGE || it.startsWith("$DSL_PACKAGE.") }
+      .filter { it == root || it.startsWith("$root.") }
       .filter { it !in excluded && excluded.none { ex -> it.startsWith("$ex.") } }
       .distinct()
       .sorted()

@@ -41,3 +41,19 @@ fun pairsGrid(
   val both = FloatHostArray(top.data + bottom.data, intArrayOf(2 * n) + top.shape.copyOfRange(1, top.shape.size))
   return imageGrid(both, captions + List(n) { null }, columns = n, colormap = colormap)
 }
+
+/**
+ * [pairsGrid] captioned with a model's decisions, as a Siamese model's `predictSimilar` returns
+ * them: "Prediction: 1" where a pair is predicted similar (label 1 = similar, as the pairs' own
+ * labels), green when it matches the label and red when it does not.
+ */
+@JvmOverloads
+fun pairsGrid(
+  pairs: Batch,
+  predictedSimilar: BooleanArray,
+  n: Int = minOf(pairs.size, 6),
+  colormap: Colormap = Colormap.VIRIDIS,
+): Figure {
+  require(predictedSimilar.size >= n) { "predictedSimilar must cover the $n pairs shown, got ${predictedSimilar.size}" }
+  return pairsGrid(pairs, n, FloatArray(n) { if (predictedSimilar[it]) 1f else 0f }, null, colormap)
+}

@@ -2,6 +2,7 @@ package io.github.kontrast.dsl.jupyter
 
 import io.github.kontrast.dsl.engine.History
 import io.github.kontrast.dsl.layers.ModelSummary
+import io.github.kontrast.dsl.plot.table
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContain
 import io.kotest.matchers.collections.shouldContainAll
@@ -33,35 +34,31 @@ class KontrastIntegrationSpec : FunSpec({
     (Class.forName(fqn).getDeclaredConstructor().newInstance() is JupyterIntegration) shouldBe true
   }
 
-  test("the DSL's packages with classes are found, the integration's own is left out") {
+  test("the loss core's and the DSL's packages with classes are found, the integration's own is left out") {
     val packages = DefaultImports.dslPackages()
     packages shouldContainAll listOf("io.github.kontrast.dsl", "io.github.kontrast.dsl.data", "io.github.kontrast.dsl.engine", "io.github.kontrast.dsl.plot")
     packages shouldNotContain "io.github.kontrast.dsl.jupyter"
+    DefaultImports.lossesPackages() shouldContain "io.github.kontrast.losses"
+    DefaultImports.all() shouldContain "io.github.kontrast.losses.*"
     // every listed package really holds a class, or its star import would break every cell
-    for (p in packages) {
+    for (p in packages + DefaultImports.lossesPackages()) {
       val dir = javaClass.classLoader.getResource(p.replace('.', '/'))
       check(dir != null) { "package $p has no directory on the classpath" }
     }
   }
 
-  test("the definition declares the default imports and three renderers") {
+  test("the definition declares the default imports and four renderers") {
     val definition = KontrastIntegration().getDefinitions(notebook).single()
     definition.imports shouldContainAll listOf("io.github.kontrast.losses.*", "io.github.kontrast.dsl.*", "io.github.kontrast.dsl.data.*", "org.jetbrains.letsPlot.*")
     definition.imports shouldContain "org.tensorflow.op.Ops"
-    definition.renderers.size shouldBe 3
+    definition.renderers.size shouldBe 4
     val plot = letsPlot(mapOf("x" to listOf(1, 2), "y" to listOf(3, 4))) { x = "x"; y = "y" } + geomPoint()
     val summary = ModelSummary("twin", listOf(ModelSummary.Row("dense", "Dense", "(None, 128)", 8256)), 8256, 0)
     definition.renderers.count { it.accepts(plot) } shouldBe 1
     definition.renderers.count { it.accepts(summary) } shouldBe 1
     definition.renderers.count { it.accepts(History()) } shouldBe 1
+    definition.renderers.count { it.accepts(History().table()) } shouldBe 1
     definition.renderers.count { it.accepts("text") } shouldBe 0
-  }
-
-  test("a figure becomes SVG under two MIME types") {
-    val plot = letsPlot(mapOf("x" to listOf(1, 2), "y" to listOf(3, 4))) { x = "x"; y = "y" } + geomPoint()
-    val mime = FigureRendering.mime(FigureRendering.svg(plot))
-    mime.getValue("image/svg+xml") shouldContain "<svg"
-    mime.getValue("text/html") shouldContain "<svg"
   }
 
   test("a summary becomes a table with Keras' grouped counts, its text escaped") {
@@ -81,5 +78,13 @@ class KontrastIntegrationSpec : FunSpec({
     html shouldContain ">8,256<"
     html shouldContain ">107,456<"
     Regex("<tr>").findAll(html).count() shouldBe 1 + 2 + 3 // header, rows, totals
+    // the plain-text twin, for front ends without HTML, is the Keras-style text table
+    val output = SummaryRendering.output(summary)
+    output.data.keys shouldBe setOf("text/html", "text/plain")
+    val text = output.data.getValue("text/plain")
+    text shouldContain "Model: \"siamese <twin>\""
+    text shouldContain " conv2d (Conv2D)"
+    text shouldContain "Total params: 107,456"
+    text shouldNotContain "<td"
   }
 })

@@ -94,6 +94,10 @@ class PlotsSpec : FunSpec({
     val svg = Plots.toSvg(figure)
     val labels = pairs.floats(Batch.LABEL).data
     for (i in 0 until 6) svg shouldContain "Label: ${labels[i].toInt()}"
+    // one plot over one tiled picture: one style sheet and one embedded image, not one per cell
+    Regex("<style").findAll(svg).count() shouldBe 1
+    Regex("data:image/png;base64").findAll(svg).count() shouldBe 1
+    svg.length shouldBeLessThan 30_000
     val png = decode(Plots.savePng(figure, dir.resolve("pairs.png")))
     Plots.saveSvg(figure, dir.resolve("pairs.svg"))
     png.width shouldBe 900
@@ -123,6 +127,17 @@ class PlotsSpec : FunSpec({
     shouldThrow<IllegalArgumentException> { pairsGrid(pairs, n = 7) }.message shouldContain "n must be in 1..6"
     shouldThrow<IllegalArgumentException> { pairsGrid(pairs, correct = BooleanArray(6)) }.message shouldContain "correct needs predictions"
     shouldThrow<IllegalArgumentException> { imageGrid(pairs.floats(Batch.LABEL)) }.message shouldContain "images must be [N, rows, cols]"
+  }
+
+  test("the compact PNG of a line plot is its 256-colour form, much smaller than the exact one") {
+    val svg = Plots.toSvg(plotHistory(history))
+    val exact = Plots.svgToPng(svg, 2.0)
+    val compact = Plots.svgToCompactPng(svg, 2.0)
+    val image = ImageIO.read(ByteArrayInputStream(compact))
+    image.width shouldBe ImageIO.read(ByteArrayInputStream(exact)).width
+    (image.colorModel as java.awt.image.IndexColorModel).mapSize shouldBeInRange 2..256
+    compact.size shouldBeLessThan exact.size * 3 / 4
+    count(image, 0x1f77b4) shouldBeGreaterThan 400 // the train line survives the palette
   }
 
   test("PNG export scales, and the colour map is exact at its ends") {
