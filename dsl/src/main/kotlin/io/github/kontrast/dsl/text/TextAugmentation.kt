@@ -1,0 +1,27 @@
+package io.github.kontrast.dsl.text
+
+import java.util.SplittableRandom
+
+/**
+ * A random change to a text's words that keeps its meaning (document 004's TextAugmentation). It
+ * gets the words of one text and a generator of its own, so that a caller seeding one generator
+ * per example gets the same augmented text for that example in every run, whatever the batch.
+ * Implementations are immutable and may be called from several threads.
+ */
+fun interface TextAugmentation {
+  fun apply(words: List<String>, random: SplittableRandom): List<String>
+
+  /** This augmentation, then [next] on its result (drawing from the same generator). */
+  fun then(next: TextAugmentation): TextAugmentation = TextAugmentation { w, r -> next.apply(apply(w, r), r) }
+
+  companion object {
+    /** Leaves the words as they are. */
+    @JvmStatic
+    fun identity(): TextAugmentation = TextAugmentation { w, _ -> w }
+
+    /** [augmentations] in order. */
+    @JvmStatic
+    fun chain(vararg augmentations: TextAugmentation): TextAugmentation =
+      augmentations.fold(identity()) { a, b -> a.then(b) }
+  }
+}
