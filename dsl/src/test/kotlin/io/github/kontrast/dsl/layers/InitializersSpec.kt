@@ -35,19 +35,53 @@ class InitializersSpec : FunSpec({
     v.all { kotlin.math.abs(it) <= 2 * std / 0.87962566103423978 + 1e-6 } shouldBe true
   }
 
-  test("he uniform, lecun uniform and lecun normal scale with fan-in") {
-    val heLimit = sqrt(6.0 / 200)
-    Initializers.heUniform().values(intArrayOf(200, 10), SplittableRandom(3)).all { it in -heLimit.toFloat()..heLimit.toFloat() } shouldBe true
-    val lecunLimit = sqrt(3.0 / 200)
-    Initializers.lecunUniform().values(intArrayOf(200, 10), SplittableRandom(3)).all { it in -lecunLimit.toFloat()..lecunLimit.toFloat() } shouldBe true
-    stats(Initializers.lecunNormal().values(intArrayOf(200, 200), SplittableRandom(4))).second shouldBe (sqrt(1.0 / 200) plusOrMinus 0.003)
+  // Sample statistics of n draws: the standard deviation of a uniform on +-a has a standard error of
+  // about 0.26 a / sqrt(n), that of a normal sigma / sqrt(2 n); the bounds below are about 5 of them.
+  test("he uniform and lecun uniform: +-sqrt(6 / fanIn) and +-sqrt(3 / fanIn), spread over the whole range") {
+    for ((initializer, limit) in listOf(Initializers.heUniform() to sqrt(6.0 / 200), Initializers.lecunUniform() to sqrt(3.0 / 200))) {
+      val v = initializer.values(intArrayOf(200, 50), SplittableRandom(3))
+      v.all { it >= -limit && it <= limit } shouldBe true
+      val (mean, s) = stats(v)
+      mean shouldBe (0.0 plusOrMinus 0.03 * limit)
+      s shouldBe (limit / sqrt(3.0) plusOrMinus 0.02 * limit)
+      // 10,000 draws come within 0.1% of both ends
+      v.maxOrNull()!!.toDouble() shouldBe (limit plusOrMinus 0.002 * limit)
+      v.minOrNull()!!.toDouble() shouldBe (-limit plusOrMinus 0.002 * limit)
+    }
   }
 
-  test("normal, uniform, constant, zeros, ones") {
+  test("lecun normal and glorot normal: truncated normals of stddev sqrt(1 / fanIn) and sqrt(2 / (fanIn + fanOut))") {
+    stats(Initializers.lecunNormal().values(intArrayOf(200, 200), SplittableRandom(4))).second shouldBe (sqrt(1.0 / 200) plusOrMinus 0.02 * sqrt(1.0 / 200))
+    val v = Initializers.glorotNormal().values(intArrayOf(3, 3, 16, 32), SplittableRandom(8))
+    // fans 144 and 288: stddev sqrt(2 / 432); truncated at 2 of Keras' corrected stddevs
+    val std = sqrt(2.0 / 432)
+    val (mean, s) = stats(v)
+    mean shouldBe (0.0 plusOrMinus 0.075 * std)
+    s shouldBe (std plusOrMinus 0.05 * std)
+    v.all { kotlin.math.abs(it) <= 2 * std / 0.87962566103423978 + 1e-6 } shouldBe true
+  }
+
+  test("variance scaling by fan-out") {
+    val v = Initializers.varianceScaling(3.0, Initializers.Mode.FAN_OUT, uniform = true).values(intArrayOf(10, 300), SplittableRandom(10))
+    val limit = sqrt(3 * 3.0 / 300)
+    v.all { it >= -limit && it <= limit } shouldBe true
+    stats(v).second shouldBe (limit / sqrt(3.0) plusOrMinus 0.025 * limit)
+  }
+
+  test("normal, truncated normal, uniform, constant, zeros, ones") {
     val (m, s) = stats(Initializers.normal(1f, 0.5f).values(intArrayOf(40000), SplittableRandom(5)))
     m shouldBe (1.0 plusOrMinus 0.01)
     s shouldBe (0.5 plusOrMinus 0.01)
-    Initializers.uniform(2f, 3f).values(intArrayOf(1000), SplittableRandom(6)).all { it >= 2f && it < 3f } shouldBe true
+    // Keras' TruncatedNormal: the stddev given is that of the normal before cutting at 2 of them,
+    // so the values spread with 0.5 * 0.8796 (a unit normal cut at +-2 has stddev 0.87962566)
+    val t = Initializers.truncatedNormal(-1f, 0.5f).values(intArrayOf(40000), SplittableRandom(11))
+    t.all { it >= -2f - 1e-6f && it <= 1e-6f } shouldBe true
+    stats(t).first shouldBe (-1.0 plusOrMinus 0.01)
+    stats(t).second shouldBe (0.5 * 0.87962566103423978 plusOrMinus 0.008)
+    val u = Initializers.uniform(2f, 3f).values(intArrayOf(10000), SplittableRandom(6))
+    u.all { it >= 2f && it < 3f } shouldBe true
+    stats(u).first shouldBe (2.5 plusOrMinus 0.015)
+    stats(u).second shouldBe (1 / sqrt(12.0) plusOrMinus 0.007)
     Initializers.constant(0.25f).values(intArrayOf(2, 2), SplittableRandom(7)).toList() shouldBe List(4) { 0.25f }
     Initializers.zeros().values(intArrayOf(3), SplittableRandom(7)).toList() shouldBe List(3) { 0f }
     Initializers.ones().values(intArrayOf(3), SplittableRandom(7)).toList() shouldBe List(3) { 1f }
