@@ -13,6 +13,26 @@ class InitializersSpec : FunSpec({
     return mean to sqrt(v.sumOf { (it - mean) * (it - mean) } / v.size)
   }
 
+  // Sample statistics of n draws: the mean has a standard error of sigma / sqrt(n); the standard
+  // deviation one of about 0.26 a / sqrt(n) for a uniform on +-a, sigma / sqrt(2 n) for a normal.
+  // The bounds below are 2 to 8 of them (the seeds are fixed, so the checks are deterministic).
+
+  /** Uniform on +-[limit]: inside it, centred, with stddev limit / sqrt 3 (within [spread] * limit). */
+  fun checkUniform(v: FloatArray, limit: Double, spread: Double) {
+    v.all { it >= -limit && it <= limit } shouldBe true
+    val (mean, s) = stats(v)
+    mean shouldBe (0.0 plusOrMinus 0.03 * limit)
+    s shouldBe (limit / sqrt(3.0) plusOrMinus spread * limit)
+  }
+
+  /** Keras' truncated normal of stddev [std]: cut at 2 of the corrected stddevs std / 0.8796, centred, with stddev [std]. */
+  fun checkTruncatedNormal(v: FloatArray, std: Double, meanTolerance: Double, stdTolerance: Double) {
+    val (mean, s) = stats(v)
+    mean shouldBe (0.0 plusOrMinus meanTolerance * std)
+    s shouldBe (std plusOrMinus stdTolerance * std)
+    v.all { kotlin.math.abs(it) <= 2 * std / 0.87962566103423978 + 1e-6 } shouldBe true
+  }
+
   test("fans: dense [in, out]; conv [kh, kw, in, out] times the receptive field") {
     fans(intArrayOf(100, 50)) shouldBe (100.0 to 50.0)
     fans(intArrayOf(3, 3, 4, 8)) shouldBe (36.0 to 72.0)
@@ -20,30 +40,17 @@ class InitializersSpec : FunSpec({
   }
 
   test("glorot uniform: within +-sqrt(6 / (fanIn + fanOut)), variance limit^2 / 3") {
-    val limit = sqrt(6.0 / 150)
-    val v = Initializers.glorotUniform().values(intArrayOf(100, 50), SplittableRandom(1))
-    v.all { it >= -limit && it <= limit } shouldBe true
-    stats(v).second shouldBe (limit / sqrt(3.0) plusOrMinus 0.01 * limit)
+    checkUniform(Initializers.glorotUniform().values(intArrayOf(100, 50), SplittableRandom(1)), sqrt(6.0 / 150), 0.01)
   }
 
   test("he normal: stddev sqrt(2 / fanIn), truncated at two of Keras' corrected stddevs") {
-    val v = Initializers.heNormal().values(intArrayOf(3, 3, 20, 200), SplittableRandom(2))
-    val std = sqrt(2.0 / 180)
-    val (mean, s) = stats(v)
-    mean shouldBe (0.0 plusOrMinus 0.01 * std)
-    s shouldBe (std plusOrMinus 0.03 * std)
-    v.all { kotlin.math.abs(it) <= 2 * std / 0.87962566103423978 + 1e-6 } shouldBe true
+    checkTruncatedNormal(Initializers.heNormal().values(intArrayOf(3, 3, 20, 200), SplittableRandom(2)), sqrt(2.0 / 180), 0.01, 0.03)
   }
 
-  // Sample statistics of n draws: the standard deviation of a uniform on +-a has a standard error of
-  // about 0.26 a / sqrt(n), that of a normal sigma / sqrt(2 n); the bounds below are about 5 of them.
   test("he uniform and lecun uniform: +-sqrt(6 / fanIn) and +-sqrt(3 / fanIn), spread over the whole range") {
     for ((initializer, limit) in listOf(Initializers.heUniform() to sqrt(6.0 / 200), Initializers.lecunUniform() to sqrt(3.0 / 200))) {
       val v = initializer.values(intArrayOf(200, 50), SplittableRandom(3))
-      v.all { it >= -limit && it <= limit } shouldBe true
-      val (mean, s) = stats(v)
-      mean shouldBe (0.0 plusOrMinus 0.03 * limit)
-      s shouldBe (limit / sqrt(3.0) plusOrMinus 0.02 * limit)
+      checkUniform(v, limit, 0.02)
       // 10,000 draws come within 0.1% of both ends
       v.maxOrNull()!!.toDouble() shouldBe (limit plusOrMinus 0.002 * limit)
       v.minOrNull()!!.toDouble() shouldBe (-limit plusOrMinus 0.002 * limit)
@@ -51,21 +58,14 @@ class InitializersSpec : FunSpec({
   }
 
   test("lecun normal and glorot normal: truncated normals of stddev sqrt(1 / fanIn) and sqrt(2 / (fanIn + fanOut))") {
-    stats(Initializers.lecunNormal().values(intArrayOf(200, 200), SplittableRandom(4))).second shouldBe (sqrt(1.0 / 200) plusOrMinus 0.02 * sqrt(1.0 / 200))
-    val v = Initializers.glorotNormal().values(intArrayOf(3, 3, 16, 32), SplittableRandom(8))
-    // fans 144 and 288: stddev sqrt(2 / 432); truncated at 2 of Keras' corrected stddevs
-    val std = sqrt(2.0 / 432)
-    val (mean, s) = stats(v)
-    mean shouldBe (0.0 plusOrMinus 0.075 * std)
-    s shouldBe (std plusOrMinus 0.05 * std)
-    v.all { kotlin.math.abs(it) <= 2 * std / 0.87962566103423978 + 1e-6 } shouldBe true
+    checkTruncatedNormal(Initializers.lecunNormal().values(intArrayOf(200, 200), SplittableRandom(4)), sqrt(1.0 / 200), 0.02, 0.02)
+    // fans 144 and 288
+    checkTruncatedNormal(Initializers.glorotNormal().values(intArrayOf(3, 3, 16, 32), SplittableRandom(8)), sqrt(2.0 / 432), 0.075, 0.05)
   }
 
   test("variance scaling by fan-out") {
     val v = Initializers.varianceScaling(3.0, Initializers.Mode.FAN_OUT, uniform = true).values(intArrayOf(10, 300), SplittableRandom(10))
-    val limit = sqrt(3 * 3.0 / 300)
-    v.all { it >= -limit && it <= limit } shouldBe true
-    stats(v).second shouldBe (limit / sqrt(3.0) plusOrMinus 0.025 * limit)
+    checkUniform(v, sqrt(3 * 3.0 / 300), 0.025)
   }
 
   test("normal, truncated normal, uniform, constant, zeros, ones") {
