@@ -36,6 +36,12 @@ class PlotsSpec : FunSpec({
   /** The trimmed text of every <text> element of an SVG. */
   fun texts(svg: String): List<String> = Regex("<text[^>]*>(.*?)</text>", RegexOption.DOT_MATCHES_ALL).findAll(svg)
     .map { it.groupValues[1].replace(Regex("<[^>]+>"), "").trim() }.toList()
+  /** Caption texts (those starting with [prefix]) ordered left to right by the x of the group that places them. */
+  fun captionsLeftToRight(svg: String, prefix: String): List<String> =
+    Regex("""<g transform="translate\(([-0-9.]+) [-0-9.]+ \) ">\s*<text[^>]*>(.*?)</text>""", RegexOption.DOT_MATCHES_ALL).findAll(svg)
+      .map { it.groupValues[1].toDouble() to it.groupValues[2].trim() }
+      .filter { it.second.startsWith(prefix) }
+      .sortedBy { it.first }.map { it.second }.toList()
   fun decode(file: Path): BufferedImage = ImageIO.read(file.toFile()) ?: throw AssertionError("$file is not a readable PNG")
   fun colours(image: BufferedImage): Set<Int> {
     val seen = HashSet<Int>()
@@ -106,7 +112,8 @@ class PlotsSpec : FunSpec({
     val labels = pairs.floats(Batch.LABEL).data
     labels.toSet() shouldBe setOf(0f, 1f) // the six pairs show both kinds, so a caption cannot be right by chance
     // one caption per pair, in the pairs' order
-    texts(svg).filter { it.startsWith("Label:") } shouldBe List(6) { "Label: ${labels[it].toInt()}" }
+    texts(svg).count { it.startsWith("Label:") } shouldBe 6
+    captionsLeftToRight(svg, "Label:") shouldBe List(6) { "Label: ${labels[it].toInt()}" }
     // one plot over one tiled picture: one style sheet and one embedded image, not one per cell
     Regex("<style").findAll(svg).count() shouldBe 1
     Regex("data:image/png;base64").findAll(svg).count() shouldBe 1
@@ -126,7 +133,9 @@ class PlotsSpec : FunSpec({
     val predictions = FloatArray(6) { i -> if (i % 2 == 0) labels[i] else 1f - labels[i] }
     val figure = pairsGrid(pairs, predictions = predictions)
     val svg = Plots.toSvg(figure)
-    texts(svg).filter { it.startsWith("Prediction:") || it.startsWith("Label:") } shouldBe List(6) { "Prediction: ${predictions[it].toInt()}" }
+    // captions are drawn one layer per colour, so the SVG's order is not the pairs': order them by position
+    texts(svg).count { it.startsWith("Prediction:") || it.startsWith("Label:") } shouldBe 6
+    captionsLeftToRight(svg, "Prediction:") shouldBe List(6) { "Prediction: ${predictions[it].toInt()}" }
     val png = decode(Plots.savePng(figure, dir.resolve("pairs-predicted.png")))
     count(png, 0x008000) shouldBeGreaterThan 300 // green boxes
     count(png, 0xff0000) shouldBeGreaterThan 300 // red boxes
