@@ -50,7 +50,7 @@ class ContrastiveLossSpec : FunSpec({
       wolfram.withReduction(Reduction.NONE)
         .callOnDistance(tf, tf.constant(f(0.1, 0.6, 0.1)), tf.constant(booleanArrayOf(true, true, false)).let { tf.dtypes.cast(it, TFloat32::class.java) })
     }
-    each.toList().zip(listOf(0.16, 0.0, 0.01)).forEach { (a, e) -> (a near e) shouldBe true }
+    each.shouldMatch(listOf(0.16, 0.0, 0.01), "per input")
   }
 
   test("hand-derived: each convention, half factor, plain terms, reductions") {
@@ -71,7 +71,7 @@ class ContrastiveLossSpec : FunSpec({
         .withMargin(1.5f)
       val exp = expected(conv == PairConvention.ONE_MEANS_SIMILAR, half, sq, 1.5)
       val none = Tf.eagerOn(listOf(x1, x2, vec(*labels))) { tf, (a, b, y) -> loss.withReduction(Reduction.NONE).call(tf, a, b, y) }
-      none.toList().zip(exp).forEach { (a, e) -> (a near e) shouldBe true }
+      none.shouldMatch(exp, "$conv half=$half squared=$sq")
       val mean = Tf.eagerOn(listOf(x1, x2, vec(*labels))) { tf, (a, b, y) -> loss.call(tf, a, b, y) }[0]
       (mean near exp.average()) shouldBe true
       val sum = Tf.eagerOn(listOf(x1, x2, vec(*labels))) { tf, (a, b, y) -> loss.withReduction(Reduction.SUM).call(tf, a, b, y) }[0]
@@ -90,23 +90,43 @@ class ContrastiveLossSpec : FunSpec({
     graph shouldBe (eager plusOrMinus 1e-6f)
   }
 
-  test("gradients match finite differences") {
+  test("gradients match finite differences of a plain-double reference") {
     val rnd = kotlin.random.Random(7)
-    for (conv in PairConvention.entries) for (half in listOf(false, true)) {
-      val loss = ContrastiveLoss.create().withConvention(conv).withHalfFactor(half).withMargin(2f)
-      Tf.checkGradients(listOf(randomMat(rnd, 4, 3), randomMat(rnd, 4, 3), vec(1f, 0f, 1f, 0f)), wrt = listOf(0, 1)) { tf, (a, b, y) ->
-        loss.call(tf, a, b, tf.stopGradient(y))
-      }
+    for (conv in PairConvention.entries) for (half in listOf(false, true)) for (sq in listOf(true, false)) {
+      val loss = ContrastiveLoss.create().withConvention(conv).withHalfFactor(half).withSquaredTerms(sq).withMargin(2f)
+      Tf.checkGradients(
+        listOf(randomMat(rnd, 4, 3), randomMat(rnd, 4, 3), vec(1f, 0f, 1f, 0f)), wrt = listOf(0, 1),
+        reference = { (a, b, y) ->
+          (0 until 4).map { i ->
+            val d = Ref.torchDist(a.row(i), b.row(i))
+            val similar = (y.at(i) == 1.0) == (conv == PairConvention.ONE_MEANS_SIMILAR)
+            val gap = Ref.relu(2.0 - d)
+            val v = if (similar) (if (sq) d * d else d) else (if (sq) gap * gap else gap)
+            if (half) v / 2 else v
+          }.average()
+        },
+      ) { tf, (a, b, y) -> loss.call(tf, a, b, tf.stopGradient(y)) }
     }
   }
 
-  test("finite gradients for identical pairs, zero vectors and margin 0") {
+  test("gradients at identical pairs, zero vectors and margin 0 have their hand-derived values") {
+    // both rows are identical pairs (the second of zero vectors): each component of the difference
+    // is PyTorch's eps, so d = sqrt(3) * 1e-6 and dd/dx1 = eps / d = 1/sqrt(3) per component
+    // (-1/sqrt(3) for x2). Mean over 2 rows: a similar row gives (1/2) * 2d / sqrt(3) = 1e-6, a
+    // dissimilar one (1/2) * -2 max(0, m - d) / sqrt(3): -(1 - d)/sqrt(3) for m = 1, 0 for m = 0.
     val same = mat(f(1, 2, 3), f(0, 0, 0))
+    val d = sqrt(3.0) * 1e-6
     for (conv in PairConvention.entries) for (m in listOf(0f, 1f)) {
       val loss = ContrastiveLoss.create().withConvention(conv).withMargin(m)
-      val g = Tf.gradients(listOf(same, same.copy(), vec(0f, 1f)), wrt = listOf(0, 1)) { tf, (a, b, y) -> loss.call(tf, a, b, tf.stopGradient(y)) }
-      g[0].shouldBeFinite("d/dx1 ($conv, margin $m)")
-      g[1].shouldBeFinite("d/dx2 ($conv, margin $m)")
+      val labels = vec(0f, 1f)
+      val g = Tf.gradients(listOf(same, same.copy(), labels), wrt = listOf(0, 1)) { tf, (a, b, y) -> loss.call(tf, a, b, tf.stopGradient(y)) }
+      val perRow = (0 until 2).map { r ->
+        val similar = (labels.data[r] == 1f) == (conv == PairConvention.ONE_MEANS_SIMILAR)
+        if (similar) d / sqrt(3.0) else -max(0.0, m - d) / sqrt(3.0)
+      }
+      val expected = perRow.flatMap { v -> List(3) { v } }
+      g[0].shouldMatch(expected, "d/dx1 ($conv, margin $m)")
+      g[1].shouldMatch(expected.map { -it }, "d/dx2 ($conv, margin $m)")
     }
   }
 
@@ -122,8 +142,10 @@ class ContrastiveLossSpec : FunSpec({
   }
 
   test("bad input: negative margin, similarity distance, shapes, labels, empty batch") {
-    shouldThrow<IllegalArgumentException> { ContrastiveLoss.create().withMargin(-1f) }.message shouldContain "margin"
-    shouldThrow<IllegalArgumentException> { ContrastiveLoss.create().withDistance(Distances.cosine()) }.message shouldContain "cosine"
+    shouldThrow<IllegalArgumentException> { ContrastiveLoss.create().withMargin(-1f) }.message.let { it shouldContain "margin"; it shouldContain "-1.0" }
+    shouldThrow<IllegalArgumentException> { ContrastiveLoss.create().withMargin(Float.NaN) }.message.let { it shouldContain "margin"; it shouldContain "NaN" }
+    shouldThrow<IllegalArgumentException> { ContrastiveLoss.create().withDistance(Distances.cosine()) }.message.let { it shouldContain "distance"; it shouldContain "cosine" }
+    shouldThrow<IllegalArgumentException> { ContrastiveLoss.create().withConvention(null) }.message shouldContain "convention"
     val loss = ContrastiveLoss.create()
     Tf.eager { tf ->
       shouldThrow<IllegalArgumentException> {
@@ -131,7 +153,7 @@ class ContrastiveLossSpec : FunSpec({
       }.message.let { it shouldContain "'x1'"; it shouldContain "[1, 2]"; it shouldContain "[1, 3]" }
       shouldThrow<IllegalArgumentException> {
         loss.call(tf, tf.constant(f(1, 2)), tf.constant(f(1, 2)), tf.constant(1f))
-      }.message shouldContain "rank 2"
+      }.message.let { it shouldContain "'x1'"; it shouldContain "rank 2"; it shouldContain "[2]" }
       shouldThrow<IllegalArgumentException> {
         loss.call(tf, Tf.constant(tf, mat(f(1, 2), f(3, 4))), Tf.constant(tf, mat(f(1, 2), f(3, 4))), tf.constant(f(1, 0, 1)))
       }.message.let { it shouldContain "'labels'"; it shouldContain "[3]" }
@@ -141,8 +163,31 @@ class ContrastiveLossSpec : FunSpec({
       shouldThrow<IllegalArgumentException> {
         val empty = Arr(longArrayOf(0, 2), FloatArray(0))
         loss.call(tf, Tf.constant(tf, empty), Tf.constant(tf, empty), tf.constant(1f))
-      }.message shouldContain "empty"
+      }.message.let { it shouldContain "'x1'"; it shouldContain "empty"; it shouldContain "[0, 2]" }
       tf.constant(0f)
+    }
+  }
+
+  test("bad input in a graph: placeholders of known shape fail when the graph is built") {
+    val loss = ContrastiveLoss.create()
+    Tf.graph { tf ->
+      shouldThrow<IllegalArgumentException> {
+        loss.call(tf, Tf.placeholder(tf, 4, 3), Tf.placeholder(tf, 4, 2), Tf.placeholder(tf, 4))
+      }.message.let { it shouldContain "'x1'"; it shouldContain "'x2'"; it shouldContain "[4, 3]"; it shouldContain "[4, 2]" }
+      shouldThrow<IllegalArgumentException> {
+        loss.call(tf, Tf.placeholder(tf, 4, 3), Tf.placeholder(tf, 4, 3), Tf.placeholder(tf, 5))
+      }.message.let { it shouldContain "'labels'"; it shouldContain "[5]"; it shouldContain "[4, 3]" }
+      shouldThrow<IllegalArgumentException> {
+        loss.call(tf, Tf.placeholder(tf, 4, 3), Tf.placeholder(tf, 4, 3), Tf.placeholder(tf, 4, 1))
+      }.message.let { it shouldContain "'labels'"; it shouldContain "rank 1"; it shouldContain "[4, 1]" }
+      shouldThrow<IllegalArgumentException> {
+        loss.callOnDistance(tf, Tf.placeholder(tf, 4, 1), Tf.placeholder(tf, 4))
+      }.message.let { it shouldContain "'distance'"; it shouldContain "rank 1"; it shouldContain "[4, 1]" }
+      shouldThrow<IllegalArgumentException> {
+        loss.call(tf, Tf.placeholder(tf, 0, 3), Tf.placeholder(tf, 0, 3), Tf.placeholder(tf, 0))
+      }.message.let { it shouldContain "empty"; it shouldContain "[0, 3]" }
+      // an unknown batch size cannot be checked before the graph runs: building succeeds
+      loss.call(tf, Tf.placeholder(tf, -1, 3), Tf.placeholder(tf, -1, 3), Tf.placeholder(tf, -1))
     }
   }
 

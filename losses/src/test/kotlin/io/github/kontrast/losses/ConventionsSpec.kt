@@ -2,7 +2,6 @@ package io.github.kontrast.losses
 
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
-import io.kotest.assertions.withClue
 import kotlin.math.max
 import kotlin.math.sqrt
 
@@ -17,7 +16,7 @@ class ConventionsSpec : FunSpec({
   val y = vec(1f, 0f, 1f, 1f, 0f, 0f)
   val dim = 3
 
-  fun torchDist(a: DoubleArray, b: DoubleArray) = sqrt(a.indices.sumOf { val t = a[it] - b[it] + 1e-6; t * t })
+  fun torchDist(a: DoubleArray, b: DoubleArray) = Ref.torchDist(a, b)
   val d = (0 until 6).map { torchDist(x1.row(it), x2.row(it)) }
   val labels = y.data.map { it.toDouble() }
 
@@ -29,10 +28,7 @@ class ConventionsSpec : FunSpec({
       loss.withReduction(Reduction.NONE).callOnDistance(tf, p, l)
     }
 
-  fun check(name: String, got: FloatArray, expected: List<Double>) {
-    got.size shouldBe expected.size
-    got.forEachIndexed { i, v -> withClue("$name pair $i: $v vs ${expected[i]}") { (v near expected[i]) shouldBe true } }
-  }
+  fun check(name: String, got: FloatArray, expected: List<Double>) = got.shouldMatch(expected, name)
 
   val c = ContrastiveLoss.create()
   val dis = PairConvention.ONE_MEANS_DISSIMILAR

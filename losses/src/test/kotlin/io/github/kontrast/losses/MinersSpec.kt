@@ -5,6 +5,7 @@ import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import org.tensorflow.types.TInt32
+import kotlin.math.max
 
 class MinersSpec : FunSpec({
   val anchors = mat(f(1, 0), f(0, 1))
@@ -42,6 +43,15 @@ class MinersSpec : FunSpec({
     g[2][2] shouldBe 0f
     g[2][3] shouldBe 0f
     (g[2][0] != 0f || g[2][1] != 0f) shouldBe true
+    // and the whole gradient is that of InfoNCE on the two highest-dot candidates of each query
+    Tf.checkGradients(listOf(q, q.copy(), candidates), reference = { (query, key, c) ->
+      (0 until 2).map { i ->
+        val mined = (0 until 5).sortedByDescending { Ref.dot(query.row(i), c.row(it)) }.take(2)
+        val qi = Ref.normalize(query.row(i))
+        val logits = listOf(Ref.dot(qi, Ref.normalize(key.row(i)))) + mined.map { Ref.dot(qi, Ref.normalize(c.row(it))) }
+        Ref.crossEntropy(logits.map { it / 0.07 }.toDoubleArray(), 0)
+      }.average()
+    }) { tf, (query, key, c) -> InfoNceLoss.create().call(tf, query, key, HardNegativeMiner.create().withK(2).mine(tf, query, c)) }
   }
 
   test("semi-hard: closest negative farther than the positive within the margin, else the hardest") {
@@ -62,21 +72,44 @@ class MinersSpec : FunSpec({
 
   test("semi-hard negatives feed TripletLoss; gradients match finite differences through the chosen rows") {
     val r = kotlin.random.Random(31)
-    Tf.checkGradients(listOf(randomMat(r, 3, 2), randomMat(r, 3, 2), randomMat(r, 5, 2))) { tf, (a, p, c) ->
+    Tf.checkGradients(listOf(randomMat(r, 3, 2), randomMat(r, 3, 2), randomMat(r, 5, 2)), reference = { (a, p, c) ->
+      (0 until 3).map { i ->
+        val ap = Ref.sqDist(a.row(i), p.row(i))
+        val an = (0 until 5).map { Ref.sqDist(a.row(i), c.row(it)) }
+        val band = an.indices.filter { an[it] > ap && an[it] < ap + 0.3 }
+        val j = if (band.isNotEmpty()) band.minBy { an[it] } else an.indices.minBy { an[it] }
+        max(0.0, ap - an[j] + 0.3)
+      }.average()
+    }) { tf, (a, p, c) ->
       TripletLoss.create().withSquaredDistance(true).withMargin(0.3f).call(tf, a, p, SemiHardNegativeMiner.create().mine(tf, a, p, c))
     }
   }
 
   test("bad input: k larger than the candidates, mismatched sizes") {
-    shouldThrow<IllegalArgumentException> { HardNegativeMiner.create().withK(0) }.message shouldContain "k"
+    shouldThrow<IllegalArgumentException> { HardNegativeMiner.create().withK(0) }.message.let { it shouldContain "k"; it shouldContain "got 0" }
+    shouldThrow<IllegalArgumentException> { HardNegativeMiner.create().withDistance(null) }.message shouldContain "distance"
+    shouldThrow<IllegalArgumentException> { SemiHardNegativeMiner.create().withMargin(-0.5f) }.message.let { it shouldContain "margin"; it shouldContain "-0.5" }
     Tf.eager { tf ->
       shouldThrow<IllegalArgumentException> {
         HardNegativeMiner.create().withK(6).indices(tf, Tf.constant(tf, anchors), Tf.constant(tf, candidates))
       }.message.let { it shouldContain "k = 6"; it shouldContain "[5, 2]" }
       shouldThrow<IllegalArgumentException> {
         SemiHardNegativeMiner.create().indices(tf, Tf.constant(tf, anchors), Tf.constant(tf, anchors), Tf.constant(tf, mat(f(1, 2, 3))))
-      }.message shouldContain "embedding sizes"
+      }.message.let { it shouldContain "embedding sizes"; it shouldContain "[2, 2]"; it shouldContain "[1, 3]" }
       tf.constant(0f)
+    }
+    Tf.graph { tf ->
+      shouldThrow<IllegalArgumentException> {
+        HardNegativeMiner.create().withK(6).indices(tf, Tf.placeholder(tf, 2, 3), Tf.placeholder(tf, 5, 3))
+      }.message.let { it shouldContain "k = 6"; it shouldContain "[5, 3]" }
+      shouldThrow<IllegalArgumentException> {
+        HardNegativeMiner.create().indices(tf, Tf.placeholder(tf, 2, 3), Tf.placeholder(tf, 20, 4))
+      }.message.let { it shouldContain "'candidates'"; it shouldContain "[2, 3]"; it shouldContain "[20, 4]" }
+      shouldThrow<IllegalArgumentException> {
+        SemiHardNegativeMiner.create().indices(tf, Tf.placeholder(tf, 2, 3), Tf.placeholder(tf, 3, 3), Tf.placeholder(tf, 5, 3))
+      }.message.let { it shouldContain "'positive'"; it shouldContain "[2, 3]"; it shouldContain "[3, 3]" }
+      // an unknown number of candidates is checked when the graph runs, not here
+      HardNegativeMiner.create().withK(6).indices(tf, Tf.placeholder(tf, 2, 3), Tf.placeholder(tf, -1, 3))
     }
   }
 })

@@ -2,10 +2,10 @@ package io.github.kontrast.losses
 
 /** Plain-double reference implementations of the softmax-family losses, written from the papers. */
 object SoftmaxRefs {
-  fun rows(a: Arr) = (0 until a.rows).map { a.row(it) }
+  fun rows(a: Host) = (0 until a.rows).map { a.row(it) }
 
   /** Per-anchor NT-Xent over [z1; z2]. */
-  fun ntXent(z1: Arr, z2: Arr, t: Double): List<Double> {
+  fun ntXent(z1: Host, z2: Host, t: Double): List<Double> {
     val z = (rows(z1) + rows(z2)).map { Ref.normalize(it) }
     val b = z1.rows
     return z.indices.map { i ->
@@ -15,7 +15,7 @@ object SoftmaxRefs {
   }
 
   /** Per-anchor SupCon (L_out); 0 for anchors without positives. */
-  fun supCon(f: Arr, labels: IntArray, t: Double): List<Double> {
+  fun supCon(f: Host, labels: IntArray, t: Double): List<Double> {
     val z = rows(f).map { Ref.normalize(it) }
     return z.indices.map { i ->
       val others = z.indices.filter { it != i }
@@ -28,16 +28,16 @@ object SoftmaxRefs {
   }
 
   /** Per-query cross-entropy of q_i against keys, target i; normalised inputs when asked. */
-  fun inBatch(q: Arr, k: Arr, t: Double, normalize: Boolean): List<Double> {
+  fun inBatch(q: Host, k: Host, t: Double, normalize: Boolean): List<Double> {
     val qs = rows(q).map { if (normalize) Ref.normalize(it) else it }
     val ks = rows(k).map { if (normalize) Ref.normalize(it) else it }
     return qs.indices.map { i -> Ref.crossEntropy(DoubleArray(ks.size) { j -> Ref.dot(qs[i], ks[j]) / t }, i) }
   }
 
-  fun clip(img: Arr, txt: Arr, logScale: Double, maxScale: Double = 100.0): List<Double> {
+  fun clip(img: Host, txt: Host, logScale: Double, maxScale: Double = 100.0, normalize: Boolean = true): List<Double> {
     val s = minOf(kotlin.math.exp(logScale), maxScale)
-    val i2t = inBatch(img, txt, 1 / s, true)
-    val t2i = inBatch(txt, img, 1 / s, true)
+    val i2t = inBatch(img, txt, 1 / s, normalize)
+    val t2i = inBatch(txt, img, 1 / s, normalize)
     return i2t.indices.map { (i2t[it] + t2i[it]) / 2 }
   }
 
