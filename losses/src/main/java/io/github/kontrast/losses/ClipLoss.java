@@ -1,5 +1,9 @@
 package io.github.kontrast.losses;
 
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.internal.Tensors;
+import io.github.kontrast.losses.reducers.Reduction;
+
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -75,7 +79,7 @@ public final class ClipLoss {
         tf.constant(0.5f),
         tf.math.add(
             Tensors.crossEntropy(tf, logits, targets), Tensors.crossEntropy(tf, transposed, targets)));
-    return Reductions.apply(tf, perPair, reduction);
+    return reduction.reduce(tf, perPair);
   }
 
   @Override

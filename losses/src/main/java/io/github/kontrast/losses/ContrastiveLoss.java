@@ -1,5 +1,12 @@
 package io.github.kontrast.losses;
 
+import io.github.kontrast.losses.distances.Distance;
+import io.github.kontrast.losses.distances.Distances;
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.internal.LabelChecks;
+import io.github.kontrast.losses.internal.Tensors;
+import io.github.kontrast.losses.reducers.Reduction;
+
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -147,7 +154,7 @@ public final class ContrastiveLoss {
     if (halfFactor) {
       perPair = tf.math.mul(tf.constant(0.5f), perPair);
     }
-    return Reductions.apply(tf, perPair, reduction);
+    return reduction.reduce(tf, perPair);
   }
 
   private static void checkLabels(Operand<?> labels, String batchName, Operand<?> batch) {

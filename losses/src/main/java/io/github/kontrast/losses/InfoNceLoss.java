@@ -1,5 +1,10 @@
 package io.github.kontrast.losses;
 
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.internal.Tensors;
+import io.github.kontrast.losses.miners.HardNegativeMiner;
+import io.github.kontrast.losses.reducers.Reduction;
+
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -78,7 +83,7 @@ public final class InfoNceLoss {
         tf.constant(temperature));
     Operand<TFloat32> perQuery = Tensors.crossEntropy(
         tf, logits, tf.zerosLike(tf.range(tf.constant(0), Tensors.size(tf, logits, 0), tf.constant(1))));
-    return Reductions.apply(tf, perQuery, reduction);
+    return reduction.reduce(tf, perQuery);
   }
 
   /** In-batch negatives: query [B,D] against all positive keys [B,D]; row i's positive is key i. */
@@ -89,7 +94,7 @@ public final class InfoNceLoss {
         tf.constant(temperature));
     Operand<TFloat32> perQuery =
         Tensors.crossEntropy(tf, logits, Tensors.diagonalTargets(tf, Tensors.size(tf, logits, 0)));
-    return Reductions.apply(tf, perQuery, reduction);
+    return reduction.reduce(tf, perQuery);
   }
 
   private Operand<TFloat32> maybeNormalize(Ops tf, Operand<TFloat32> x) {

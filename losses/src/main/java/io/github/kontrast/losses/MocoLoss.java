@@ -1,5 +1,9 @@
 package io.github.kontrast.losses;
 
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.internal.Tensors;
+import io.github.kontrast.losses.reducers.Reduction;
+
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -58,7 +62,7 @@ public final class MocoLoss {
   /** q, k [B,D]. */
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> q, Operand<TFloat32> k) {
     Checks.pair("q", q, "k", k);
-    return Reductions.apply(tf, perQuery(tf, q, k), reduction);
+    return reduction.reduce(tf, perQuery(tf, q, k));
   }
 
   /** (L(q1, k2) + L(q2, k1)) / 2 for two views' queries and keys, all [B,D]. */
@@ -69,7 +73,7 @@ public final class MocoLoss {
     Checks.sameShape("q1", q1, "q2", q2);
     Operand<TFloat32> both =
         tf.math.mul(tf.constant(0.5f), tf.math.add(perQuery(tf, q1, k2), perQuery(tf, q2, k1)));
-    return Reductions.apply(tf, both, reduction);
+    return reduction.reduce(tf, both);
   }
 
   private Operand<TFloat32> perQuery(Ops tf, Operand<TFloat32> q, Operand<TFloat32> k) {

@@ -1,5 +1,9 @@
 package io.github.kontrast.losses;
 
+import io.github.kontrast.losses.distances.Distances;
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.reducers.Reduction;
+
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -36,13 +40,13 @@ public final class NegativeCosineLoss {
     Checks.pair("p1", p1, "z2", z2);
     Operand<TFloat32> perPair = tf.math.mul(
         tf.constant(0.5f), tf.math.add(negCos(tf, p1, z2), negCos(tf, p2, z1)));
-    return Reductions.apply(tf, perPair, reduction);
+    return reduction.reduce(tf, perPair);
   }
 
   /** One direction: D(p, z) for p, z [B,D]. */
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> p, Operand<TFloat32> z) {
     Checks.pair("p", p, "z", z);
-    return Reductions.apply(tf, negCos(tf, p, z), reduction);
+    return reduction.reduce(tf, negCos(tf, p, z));
   }
 
   private static Operand<TFloat32> negCos(Ops tf, Operand<TFloat32> p, Operand<TFloat32> z) {

@@ -1,5 +1,9 @@
 package io.github.kontrast.losses;
 
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.internal.Tensors;
+import io.github.kontrast.losses.reducers.Reduction;
+
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -58,7 +62,7 @@ public final class NtXentLoss {
     Operand<TInt32> targets = tf.concat(
         List.of(tf.range(b, twoB, tf.constant(1)), tf.range(tf.constant(0), b, tf.constant(1))),
         tf.constant(0));
-    return Reductions.apply(tf, Tensors.crossEntropy(tf, logits, targets), reduction);
+    return reduction.reduce(tf, Tensors.crossEntropy(tf, logits, targets));
   }
 
   @Override

@@ -1,5 +1,9 @@
 package io.github.kontrast.losses;
 
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.internal.Tensors;
+import io.github.kontrast.losses.reducers.Reduction;
+
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -67,7 +71,7 @@ public final class SupConLoss {
     Operand<TFloat32> perAnchor = tf.math.neg(tf.math.div(
         tf.reduceSum(tf.math.mul(positives, logProb), tf.constant(1)),
         tf.math.maximum(count, tf.constant(1f))));
-    return Reductions.apply(tf, perAnchor, reduction);
+    return reduction.reduce(tf, perAnchor);
   }
 
   @Override

@@ -1,5 +1,9 @@
 package io.github.kontrast.losses;
 
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.internal.Tensors;
+import io.github.kontrast.losses.reducers.Reduction;
+
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -81,7 +85,7 @@ public final class SwavLoss {
         tf.constant(-0.5f),
         tf.math.add(
             Tensors.sumLast(tf, tf.math.mul(q1, logP2)), Tensors.sumLast(tf, tf.math.mul(q2, logP1))));
-    return Reductions.apply(tf, perExample, reduction);
+    return reduction.reduce(tf, perExample);
   }
 
   @Override

@@ -1,5 +1,15 @@
 package io.github.kontrast.losses;
 
+import io.github.kontrast.losses.distances.Distance;
+import io.github.kontrast.losses.distances.Distances;
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.miners.BatchAllMiner;
+import io.github.kontrast.losses.miners.HardNegativeMiner;
+import io.github.kontrast.losses.miners.MinedTriplets;
+import io.github.kontrast.losses.miners.SemiHardNegativeMiner;
+import io.github.kontrast.losses.miners.TripletMiner;
+import io.github.kontrast.losses.reducers.Reduction;
+
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -97,7 +107,7 @@ public final class TripletLoss {
     Checks.pair("anchor", anchor, "negative", negative);
     Operand<TFloat32> ap = asDistance(tf, distance.pairwise(tf, anchor, positive));
     Operand<TFloat32> an = asDistance(tf, distance.pairwise(tf, anchor, negative));
-    return Reductions.apply(tf, violation(tf, ap, an), reduction);
+    return reduction.reduce(tf, violation(tf, ap, an));
   }
 
   /**
@@ -113,7 +123,7 @@ public final class TripletLoss {
     Checks.sameDim("labels", labels, 0, "embeddings", embeddings, 0, "the batch sizes B");
     Operand<TFloat32> d = asDistance(tf, distance.matrix(tf, embeddings, embeddings));
     MinedTriplets t = miner.mine(tf, d, tf.stopGradient(labels));
-    return Reductions.applyMasked(tf, violation(tf, t.anchorPositive(), t.anchorNegative()), t.valid(), reduction);
+    return reduction.reduce(tf, violation(tf, t.anchorPositive(), t.anchorNegative()), t.valid());
   }
 
   private Operand<TFloat32> asDistance(Ops tf, Operand<TFloat32> d) {

@@ -1,5 +1,7 @@
 package io.github.kontrast.losses
 
+import io.github.kontrast.losses.miners.*
+
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import org.tensorflow.Graph

@@ -5,8 +5,9 @@ import java.net.URI
 import java.util.zip.ZipFile
 
 /**
- * The imports a notebook gets from `%use kontrast`: the loss core, every package of the DSL that
- * holds classes, the Lets-Plot entry points, and the TensorFlow types the loss API takes.
+ * The imports a notebook gets from `%use kontrast`: the loss core (losses, distances, miners,
+ * reducers), every package of the DSL that holds classes, the Lets-Plot entry points, and the
+ * TensorFlow types the loss API takes.
  *
  * The DSL's packages are read from the jar (or class directory) this class was loaded from, so a
  * package added to the library is imported without editing a list, and an empty one never is (a
@@ -21,6 +22,9 @@ object DefaultImports {
   /** Star imports that do not depend on the DSL's layout. */
   val fixed: List<String> = listOf(
     "io.github.kontrast.losses.*",
+    "io.github.kontrast.losses.distances.*",
+    "io.github.kontrast.losses.miners.*",
+    "io.github.kontrast.losses.reducers.*",
     "org.jetbrains.letsPlot.*",
     "org.jetbrains.letsPlot.geom.*",
     "org.jetbrains.letsPlot.scale.*",

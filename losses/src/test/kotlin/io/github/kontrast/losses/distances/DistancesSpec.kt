@@ -1,4 +1,6 @@
-package io.github.kontrast.losses
+package io.github.kontrast.losses.distances
+
+import io.github.kontrast.losses.*
 
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec

@@ -1,4 +1,6 @@
-package io.github.kontrast.losses;
+package io.github.kontrast.losses.miners;
+
+import io.github.kontrast.losses.internal.Tensors;
 
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;

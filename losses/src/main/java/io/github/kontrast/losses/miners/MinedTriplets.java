@@ -1,4 +1,4 @@
-package io.github.kontrast.losses;
+package io.github.kontrast.losses.miners;
 
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;

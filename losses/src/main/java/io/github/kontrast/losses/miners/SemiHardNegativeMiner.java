@@ -1,4 +1,9 @@
-package io.github.kontrast.losses;
+package io.github.kontrast.losses.miners;
+
+import io.github.kontrast.losses.distances.Distance;
+import io.github.kontrast.losses.distances.Distances;
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.internal.Tensors;
 
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;

@@ -1,4 +1,7 @@
-package io.github.kontrast.losses
+package io.github.kontrast.losses.miners
+
+import io.github.kontrast.losses.*
+import io.github.kontrast.losses.distances.Distances
 
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
