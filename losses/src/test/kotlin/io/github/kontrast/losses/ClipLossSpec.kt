@@ -1,5 +1,6 @@
 package io.github.kontrast.losses
 
+import io.github.kontrast.losses.distances.Distances
 import io.github.kontrast.losses.reducers.Reduction
 
 import io.kotest.assertions.throwables.shouldThrow
@@ -48,10 +49,16 @@ class ClipLossSpec : FunSpec({
   }
 
   test("gradients match finite differences of the plain-double reference, including the log scale") {
-    for ((logScale, normalize) in listOf(1f to true, initial to true, 0.5f to false)) {
+    val cases = listOf(
+      Triple(1f, Distances.cosine(), SoftmaxRefs.Sim.cosine),
+      Triple(initial, Distances.cosine(), SoftmaxRefs.Sim.cosine),
+      Triple(0.5f, Distances.dot(), SoftmaxRefs.Sim.dot),
+      Triple(0.5f, Distances.squaredEuclidean(), SoftmaxRefs.Sim.negSquaredEuclidean),
+    )
+    for ((logScale, distance, sim) in cases) {
       Tf.checkGradients(listOf(img, txt, scalar(logScale)), reference = { (x, y, s) ->
-        SoftmaxRefs.clip(x, y, s.at(0), normalize = normalize).average()
-      }) { tf, (x, y, s) -> ClipLoss.create().withNormalize(normalize).call(tf, x, y, s) }
+        SoftmaxRefs.clip(x, y, s.at(0), sim = sim).average()
+      }) { tf, (x, y, s) -> ClipLoss.create().withDistance(distance).call(tf, x, y, s) }
     }
   }
 

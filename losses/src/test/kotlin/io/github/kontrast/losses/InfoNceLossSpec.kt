@@ -1,11 +1,13 @@
 package io.github.kontrast.losses
 
+import io.github.kontrast.losses.distances.Distances
 import io.github.kontrast.losses.reducers.Reduction
 
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
+import kotlin.math.exp
 import kotlin.math.ln
 import kotlin.math.sqrt
 
@@ -15,39 +17,52 @@ class InfoNceLossSpec : FunSpec({
   val k = randomMat(rnd, 3, 4)
   val negs = Arr(longArrayOf(3, 2, 4), FloatArray(24) { rnd.nextFloat() * 2 - 1 })
 
-  fun explicitRef(normalize: Boolean, t: Double, qa: Host = q, ka: Host = k, na: Host = negs): List<Double> = (0 until 3).map { i ->
-    fun n(x: DoubleArray) = if (normalize) Ref.normalize(x) else x
-    val qi = n(qa.row(i))
-    val negRows = (0 until 2).map { j -> n(DoubleArray(4) { d -> na.at((i * 2 + j) * 4 + d) }) }
-    val logits = doubleArrayOf(Ref.dot(qi, n(ka.row(i))) / t) + negRows.map { Ref.dot(qi, it) / t }
+  val similarities = listOf(
+    Distances.cosine() to SoftmaxRefs.Sim.cosine,
+    Distances.dot() to SoftmaxRefs.Sim.dot,
+    Distances.squaredEuclidean() to SoftmaxRefs.Sim.negSquaredEuclidean,
+  )
+
+  fun explicitRef(sim: (DoubleArray, DoubleArray) -> Double, t: Double, qa: Host = q, ka: Host = k, na: Host = negs): List<Double> = (0 until 3).map { i ->
+    val qi = qa.row(i)
+    val negRows = (0 until 2).map { j -> DoubleArray(4) { d -> na.at((i * 2 + j) * 4 + d) } }
+    val logits = doubleArrayOf(sim(qi, ka.row(i)) / t) + negRows.map { sim(qi, it) / t }
     Ref.crossEntropy(logits, 0)
   }
 
-  test("explicit negatives [B,K,D]: document 004's info_nce_loss (raw vectors) and the normalised default") {
-    for (normalize in listOf(false, true)) {
+  test("explicit negatives [B,K,D]: document 004's info_nce_loss (raw vectors: dot), the cosine default, negative squared Euclidean") {
+    for ((distance, sim) in similarities) {
       val got = Tf.eagerOn(listOf(q, k, negs)) { tf, (a, b, c) ->
-        InfoNceLoss.create().withNormalize(normalize).withTemperature(0.5f).withReduction(Reduction.NONE).call(tf, a, b, c)
+        InfoNceLoss.create().withDistance(distance).withTemperature(0.5f).withReduction(Reduction.NONE).call(tf, a, b, c)
       }
-      got.shouldMatch(explicitRef(normalize, 0.5), "normalize=$normalize")
+      got.shouldMatch(explicitRef(sim, 0.5), distance.name())
     }
     val mean = Tf.eagerOn(listOf(q, k, negs)) { tf, (a, b, c) -> InfoNceLoss.create().call(tf, a, b, c) }[0]
-    (mean near explicitRef(true, 0.07).average()) shouldBe true
+    (mean near explicitRef(SoftmaxRefs.Sim.cosine, 0.07).average()) shouldBe true
+    // hand check, D = 1 raw: q = 1, k = 2, negatives 0 and -1 at t = 1: -log(e^2 / (e^2 + e^0 + e^-1))
+    val one = Tf.eager { tf ->
+      InfoNceLoss.create().withDistance(Distances.dot()).withTemperature(1f)
+        .call(tf, tf.constant(arrayOf(f(1))), tf.constant(arrayOf(f(2))), tf.constant(arrayOf(arrayOf(f(0), f(-1)))))
+    }
+    one.shouldMatch(listOf(-ln(exp(2.0) / (exp(2.0) + 1 + exp(-1.0)))), "hand-derived")
   }
 
   test("in-batch negatives") {
-    val got = Tf.eagerOn(listOf(q, k)) { tf, (a, b) -> InfoNceLoss.create().withReduction(Reduction.NONE).call(tf, a, b) }
-    got.shouldMatch(SoftmaxRefs.inBatch(q, k, 0.07, true), "in-batch")
+    for ((distance, sim) in similarities) {
+      val got = Tf.eagerOn(listOf(q, k)) { tf, (a, b) -> InfoNceLoss.create().withDistance(distance).withReduction(Reduction.NONE).call(tf, a, b) }
+      got.shouldMatch(SoftmaxRefs.inBatch(q, k, 0.07, sim), "in-batch ${distance.name()}")
+    }
   }
 
   test("gradients match finite differences of the plain-double references, at t = 0.5, 0.07 and 0.01") {
-    for (t in listOf(0.5f, 0.07f, 0.01f)) for (normalize in listOf(true, false)) {
+    for (t in listOf(0.5f, 0.07f, 0.01f)) for ((distance, sim) in similarities) {
       // raw vectors at t = 0.01 give logits of several hundred: one-hot softmax, zero gradient
-      if (!normalize && t < 0.07f) continue
-      Tf.checkGradients(listOf(q, k, negs), reference = { (a, b, c) -> explicitRef(normalize, t.toDouble(), a, b, c).average() }) { tf, (a, b, c) ->
-        InfoNceLoss.create().withTemperature(t).withNormalize(normalize).call(tf, a, b, c)
+      if (distance != Distances.cosine() && t < 0.07f) continue
+      Tf.checkGradients(listOf(q, k, negs), reference = { (a, b, c) -> explicitRef(sim, t.toDouble(), a, b, c).average() }) { tf, (a, b, c) ->
+        InfoNceLoss.create().withTemperature(t).withDistance(distance).call(tf, a, b, c)
       }
-      Tf.checkGradients(listOf(q, k), reference = { (a, b) -> SoftmaxRefs.inBatch(a, b, t.toDouble(), normalize).average() }) { tf, (a, b) ->
-        InfoNceLoss.create().withTemperature(t).withNormalize(normalize).call(tf, a, b)
+      Tf.checkGradients(listOf(q, k), reference = { (a, b) -> SoftmaxRefs.inBatch(a, b, t.toDouble(), sim).average() }) { tf, (a, b) ->
+        InfoNceLoss.create().withTemperature(t).withDistance(distance).call(tf, a, b)
       }
     }
   }

@@ -1,5 +1,7 @@
 package io.github.kontrast.losses
 
+import io.github.kontrast.losses.reducers.Reduction
+import io.github.kontrast.losses.distances.Distances
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
@@ -36,6 +38,20 @@ class MocoLossSpec : FunSpec({
     Tf.checkGradients(listOf(q1, q2), reference = { (a, b) ->
       (SoftmaxRefs.inBatch(a, k2, 0.2, true).average() + SoftmaxRefs.inBatch(b, k1, 0.2, true).average()) / 2 * 0.4
     }) { tf, (a, b) -> MocoLoss.create().withTwoTemperatureScaling(true).callSymmetric(tf, a, b, Tf.constant(tf, k1), Tf.constant(tf, k2)) }
+  }
+
+  test("takes a similarity: dot product and negative squared Euclidean, values and gradients") {
+  val similarities = listOf(
+    Distances.dot() to SoftmaxRefs.Sim.dot,
+    Distances.squaredEuclidean() to SoftmaxRefs.Sim.negSquaredEuclidean,
+  )
+    for ((distance, sim) in similarities) {
+      val got = Tf.eagerOn(listOf(q1, k2)) { tf, (q, k) -> MocoLoss.create().withDistance(distance).withReduction(Reduction.NONE).call(tf, q, k) }
+      got.shouldMatch(SoftmaxRefs.inBatch(q1, k2, 0.2, sim), distance.name())
+      Tf.checkGradients(listOf(q1), reference = { (q) -> SoftmaxRefs.inBatch(q, k2, 0.2, sim).average() }) { tf, (q) ->
+        MocoLoss.create().withDistance(distance).call(tf, q, Tf.constant(tf, k2))
+      }
+    }
   }
 
   test("bad input") {

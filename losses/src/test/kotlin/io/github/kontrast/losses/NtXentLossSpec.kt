@@ -1,5 +1,6 @@
 package io.github.kontrast.losses
 
+import io.github.kontrast.losses.distances.Distances
 import io.github.kontrast.losses.reducers.Reduction
 
 import io.kotest.assertions.throwables.shouldThrow
@@ -38,6 +39,23 @@ class NtXentLossSpec : FunSpec({
     for (t in listOf(0.5f, 0.1f)) {
       val got = Tf.eagerOn(listOf(z1, z2)) { tf, (a, b) -> NtXentLoss.create().withTemperature(t).call(tf, a, b) }[0]
       (got near SoftmaxRefs.ntXent(z1, z2, t.toDouble()).average()) shouldBe true
+    }
+  }
+
+  test("takes a similarity: dot product and negative squared Euclidean, values and gradients") {
+  val similarities = listOf(
+    Distances.dot() to SoftmaxRefs.Sim.dot,
+    Distances.squaredEuclidean() to SoftmaxRefs.Sim.negSquaredEuclidean,
+  )
+    val rnd = kotlin.random.Random(19)
+    val z1 = randomMat(rnd, 3, 4)
+    val z2 = randomMat(rnd, 3, 4)
+    for ((distance, sim) in similarities) {
+      val got = Tf.eagerOn(listOf(z1, z2)) { tf, (a, b) -> NtXentLoss.create().withDistance(distance).withReduction(Reduction.NONE).call(tf, a, b) }
+      got.shouldMatch(SoftmaxRefs.ntXent(z1, z2, 0.5, sim), distance.name())
+      Tf.checkGradients(listOf(z1, z2), reference = { (a, b) -> SoftmaxRefs.ntXent(a, b, 0.5, sim).average() }) { tf, (a, b) ->
+        NtXentLoss.create().withDistance(distance).call(tf, a, b)
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.github.kontrast.losses
 
+import io.github.kontrast.losses.distances.Distances
 import io.github.kontrast.losses.reducers.Reduction
 
 import io.kotest.assertions.throwables.shouldThrow
@@ -30,6 +31,20 @@ class SupConLossSpec : FunSpec({
     // TInt64 labels too
     val long = Tf.eager { tf -> SupConLoss.create().call(tf, Tf.constant(tf, feats), tf.constant(labels.map { it.toLong() }.toLongArray())) }[0]
     long shouldBe mean
+  }
+
+  test("takes a similarity: dot product and negative squared Euclidean, values and gradients") {
+  val similarities = listOf(
+    Distances.dot() to SoftmaxRefs.Sim.dot,
+    Distances.squaredEuclidean() to SoftmaxRefs.Sim.negSquaredEuclidean,
+  )
+    for ((distance, sim) in similarities) {
+      val got = Tf.eager { tf -> SupConLoss.create().withDistance(distance).withTemperature(0.5f).withReduction(Reduction.NONE).call(tf, Tf.constant(tf, feats), tf.constant(labels)) }
+      got.shouldMatch(SoftmaxRefs.supCon(feats, labels, 0.5, sim), distance.name())
+      Tf.checkGradients(listOf(feats), reference = { (x) -> SoftmaxRefs.supCon(x, labels, 0.5, sim).average() }) { tf, (x) ->
+        SupConLoss.create().withDistance(distance).withTemperature(0.5f).call(tf, x, tf.constant(labels))
+      }
+    }
   }
 
   test("no positives at all: loss 0 and finite gradients") {

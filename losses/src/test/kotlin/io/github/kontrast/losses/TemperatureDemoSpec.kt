@@ -1,5 +1,6 @@
 package io.github.kontrast.losses
 
+import io.github.kontrast.losses.distances.Distances
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import kotlin.math.abs
@@ -47,7 +48,7 @@ class TemperatureDemoSpec : FunSpec({
     // D = 1, raw vectors: logits are exactly the similarities / t, the positive first
     for (t in listOf(1.0f, 0.1f)) {
       val loss = Tf.eager { tf ->
-        InfoNceLoss.create().withNormalize(false).withTemperature(t).call(
+        InfoNceLoss.create().withDistance(Distances.dot()).withTemperature(t).call(
           tf, tf.constant(arrayOf(f(1))), tf.constant(arrayOf(f(0.8))), tf.constant(arrayOf(arrayOf(f(0.3), f(0.1), f(-0.2)))))
       }[0]
       (exp(-loss.toDouble()).toFloat() near reference(t.toDouble())[0]) shouldBe true

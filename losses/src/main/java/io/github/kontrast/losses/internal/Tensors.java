@@ -60,21 +60,6 @@ public final class Tensors {
     return tf.oneHot(tf.range(tf.constant(0), n, tf.constant(1)), n, f(tf, 1f), f(tf, 0f));
   }
 
-  /**
-   * Per-row cross-entropy of {@code logits} [N,C] against target class indices [N], through the
-   * dense softmax cross-entropy op (the sparse one has no registered gradient).
-   */
-  public static Operand<TFloat32> crossEntropy(Ops tf, Operand<TFloat32> logits, Operand<TInt32> targets) {
-    Operand<TFloat32> oneHot =
-        tf.stopGradient(tf.oneHot(targets, size(tf, logits, 1), f(tf, 1f), f(tf, 0f)));
-    return tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss();
-  }
-
-  /** Targets 0, 1, ..., n-1: each row's positive is on the diagonal. */
-  public static Operand<TInt32> diagonalTargets(Ops tf, Operand<TInt32> n) {
-    return tf.range(tf.constant(0), n, tf.constant(1));
-  }
-
   /** 1 where labels[i] == labels[j], as floats [B,B]; carries no gradient. */
   public static Operand<TFloat32> sameLabel(Ops tf, Operand<? extends TNumber> labels) {
     Operand<TFloat32> l = toFloat(tf, labels);
