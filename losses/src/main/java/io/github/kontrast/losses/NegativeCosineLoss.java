@@ -13,11 +13,9 @@ import org.tensorflow.types.TFloat32;
  * D(p2, z1)/2. Values lie in [-1, 1]; -1 is perfect agreement. The stop-gradient is inside, so z1
  * and z2 get no gradient from this loss. NONE gives [B].
  */
-public final class NegativeCosineLoss {
-  private final Reduction reduction;
-
-  private NegativeCosineLoss(Reduction reduction) {
-    this.reduction = reduction;
+public record NegativeCosineLoss(Reduction reduction) {
+  public NegativeCosineLoss {
+    Checks.notNull("reduction", reduction);
   }
 
   public static NegativeCosineLoss create() {
@@ -25,11 +23,7 @@ public final class NegativeCosineLoss {
   }
 
   public NegativeCosineLoss withReduction(Reduction reduction) {
-    return new NegativeCosineLoss(Checks.notNull("reduction", reduction));
-  }
-
-  public Reduction reduction() {
-    return reduction;
+    return new NegativeCosineLoss(reduction);
   }
 
   /** The symmetric form: predictions p1, p2 and projections z1, z2, all [B,D]. */
@@ -51,10 +45,5 @@ public final class NegativeCosineLoss {
 
   private static Operand<TFloat32> negCos(Ops tf, Operand<TFloat32> p, Operand<TFloat32> z) {
     return tf.math.neg(Distances.cosine().pairwise(tf, p, tf.stopGradient(z)));
-  }
-
-  @Override
-  public String toString() {
-    return "NegativeCosineLoss(reduction=" + reduction + ")";
   }
 }

@@ -1,5 +1,6 @@
 package io.github.kontrast.losses
 
+import io.github.kontrast.losses.miners.*
 import io.github.kontrast.losses.distances.*
 import io.github.kontrast.losses.reducers.Reduction
 
@@ -208,6 +209,54 @@ class ContrastiveLossSpec : FunSpec({
     }
   }
 
+  // a small batch: points (0,0), (1,0) of class 0 and (0,2), (3,0) of class 1. Euclidean
+  // distances: d01 = 1, d02 = 2, d03 = 3, d12 = sqrt(5), d13 = 2, d23 = sqrt(13)
+  val small = mat(f(0, 0), f(1, 0), f(0, 2), f(3, 0))
+  val smallLabels = intArrayOf(0, 0, 1, 1)
+
+  test("PML form on a hand-checked batch: every pair, the mined ones, or tuples a miner returned") {
+    val s5 = sqrt(5.0)
+    val s13 = sqrt(13.0)
+    // positive pairs (0,1), (1,0), (2,3), (3,2): d^2 = 1, 1, 13, 13; negative pairs (0,2), (0,3),
+    // (1,2), (1,3), (2,0), (2,1), (3,0), (3,1) at 2, 3, sqrt5, 2, 2, sqrt5, 3, 2, margin 2.5:
+    // max(0, 2.5 - d)^2 = 0.25, 0, (2.5 - sqrt5)^2, 0.25, 0.25, (2.5 - sqrt5)^2, 0, 0.25
+    val g5 = (2.5 - s5) * (2.5 - s5)
+    val perPair = listOf(1.0, 1.0, 13.0, 13.0, 0.25, 0.0, g5, 0.25, 0.25, g5, 0.0, 0.25)
+    val loss = ContrastiveLoss.create().withMargin(2.5f)
+    fun run(l: ContrastiveLoss) = Tf.eager { tf -> l.call(tf, Tf.constant(tf, small), tf.constant(smallLabels)) }
+    run(loss.withReduction(Reduction.NONE)).shouldMatch(perPair, "every pair", atol = 1e-6)
+    run(loss).shouldMatch(listOf(perPair.average()), "mean over every pair")
+    run(loss.withHalfFactor(true).withReduction(Reduction.SUM)).shouldMatch(listOf(perPair.sum() / 2), "half factor, sum")
+    // unsquared (PML's default form): d for positives, max(0, 2.5 - d) for negatives
+    run(loss.withSquaredTerms(false).withReduction(Reduction.NONE))
+      .shouldMatch(listOf(1.0, 1.0, s13, s13, 0.5, 0.0, 2.5 - s5, 0.5, 0.5, 2.5 - s5, 0.0, 0.5), "unsquared", atol = 1e-6)
+    // mined: batch-hard triplets (0,1,2), (1,0,3), (2,3,0), (3,2,1) as pairs: positives 1, 1, 13, 13,
+    // negatives at 2, 2, 2, 2
+    run(loss.withMiner(BatchHardMiner.create()).withReduction(Reduction.NONE))
+      .shouldMatch(listOf(1.0, 1.0, 13.0, 13.0, 0.25, 0.25, 0.25, 0.25), "batch-hard pairs", atol = 1e-6)
+    // explicit index pairs: one positive (2,3) and one negative (1,2)
+    Tf.eager { tf ->
+      val pairs = IndexPairs(tf.constant(intArrayOf(2)), tf.constant(intArrayOf(3)), tf.constant(intArrayOf(1)), tf.constant(intArrayOf(2)))
+      loss.withReduction(Reduction.NONE).call(tf, Tf.constant(tf, small), pairs)
+    }.shouldMatch(listOf(13.0, g5), "explicit index pairs")
+    // a batch of one class has no negative pair: only the pulls count
+    Tf.eager { tf -> loss.call(tf, Tf.constant(tf, small), tf.constant(intArrayOf(5, 5, 5, 5))) }
+      .shouldMatch(listOf((1.0 + 4 + 9 + 5 + 4 + 13) * 2 / 12), "one class: mean of the 12 squared distances")
+  }
+
+  test("PML form: gradients match finite differences of a plain-double reference") {
+    val rnd = kotlin.random.Random(23)
+    val e = randomMat(rnd, 5, 3)
+    val classes = intArrayOf(0, 1, 0, 1, 1)
+    Tf.checkGradients(listOf(e), reference = { (x) ->
+      val values = mutableListOf<Double>()
+      fun d(i: Int, j: Int) = sqrt(max(Ref.sqDist(x.row(i), x.row(j)), 1e-12))
+      for (i in 0 until 5) for (j in 0 until 5) if (i != j && classes[i] == classes[j]) values += d(i, j) * d(i, j)
+      for (i in 0 until 5) for (j in 0 until 5) if (classes[i] != classes[j]) values += max(0.0, 1.5 - d(i, j)).let { it * it }
+      values.average()
+    }) { tf, (x) -> ContrastiveLoss.create().withMargin(1.5f).call(tf, x, tf.constant(classes)) }
+  }
+
   test("getters and toString show the options") {
     val l = ContrastiveLoss.create().withMargin(2f).withHalfFactor(true)
     l.margin() shouldBe 2f
@@ -216,5 +265,6 @@ class ContrastiveLossSpec : FunSpec({
     l.distance().name() shouldBe "euclidean"
     l.reduction() shouldBe Reduction.MEAN
     l.toString() shouldContain "margin=2.0"
+    l.toString() shouldContain "miner=allPairs"
   }
 })

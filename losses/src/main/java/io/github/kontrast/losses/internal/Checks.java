@@ -76,6 +76,14 @@ public final class Checks {
     sameShape(nameA, a, nameB, b);
   }
 
+  /** Embeddings [B,D] (non-empty) with one integer class label per row, [B]. */
+  public static void labelled(String name, Operand<?> x, Operand<?> labels) {
+    matrix(name, x);
+    notNull("labels", labels);
+    rank("labels", labels, 1, "[B]");
+    sameDim("labels", labels, 0, name, x, 0, "the batch sizes B");
+  }
+
   /** The static size of dimension {@code i}, or -1 when unknown. */
   public static long dim(Operand<?> x, int i) {
     Shape s = x.shape();

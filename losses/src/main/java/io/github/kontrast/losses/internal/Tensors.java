@@ -5,7 +5,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
+import org.tensorflow.types.family.TType;
 
 /**
  * Small op compositions shared by the losses. Everything here uses only ops whose gradients the
@@ -58,6 +60,23 @@ public final class Tensors {
   /** The [n,n] identity matrix for a dynamic n. */
   public static Operand<TFloat32> eye(Ops tf, Operand<TInt32> n) {
     return tf.oneHot(tf.range(tf.constant(0), n, tf.constant(1)), n, f(tf, 1f), f(tf, 0f));
+  }
+
+  /** Entries (rows[t], cols[t]) of a matrix [N,M]: [T], through a gather on the flattened matrix. */
+  public static <T extends TType> Operand<T> entries(Ops tf, Operand<T> matrix, Operand<TInt32> rows, Operand<TInt32> cols) {
+    Operand<T> flat = tf.reshape(matrix, tf.constant(new int[] {-1}));
+    Operand<TInt32> at = tf.math.add(tf.math.mul(rows, size(tf, matrix, 1)), cols);
+    return tf.gather(flat, at, tf.constant(0));
+  }
+
+  /** The coordinates of the non-zero entries of a 0/1 {@code mask}, one [T] column per axis, row-major. */
+  public static java.util.List<Operand<TInt32>> nonZero(Ops tf, Operand<TFloat32> mask, int rank) {
+    Operand<TInt64> where = tf.where(tf.math.greater(mask, tf.constant(0f))).index();
+    java.util.List<Operand<TInt32>> columns = new java.util.ArrayList<>();
+    for (int axis = 0; axis < rank; axis++) {
+      columns.add(tf.dtypes.cast(tf.gather(where, tf.constant(axis), tf.constant(1)), TInt32.class));
+    }
+    return columns;
   }
 
   /** 1 where labels[i] == labels[j], as floats [B,B]; carries no gradient. */

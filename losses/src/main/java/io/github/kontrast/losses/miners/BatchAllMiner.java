@@ -1,17 +1,19 @@
 package io.github.kontrast.losses.miners;
 
 import io.github.kontrast.losses.internal.Tensors;
-
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
 
 /**
- * Batch-all mining: every valid triplet (a, p, n) of the batch, a != p, label(a) = label(p) !=
- * label(n). The mined tensors are [B,B,1] and [B,1,B] with a [B,B,B] mask, so memory grows as B^3.
+ * Batch-all: every valid triplet (a, p, n) of the batch, a != p, label(a) = label(p) != label(n),
+ * row-major. What a triplet loss uses without another miner (PML uses all triplets when no miner
+ * is given). The candidate mask is [B,B,B], so memory grows as B^3.
  */
-public final class BatchAllMiner implements TripletMiner {
+public final class BatchAllMiner implements Miner {
   private static final BatchAllMiner INSTANCE = new BatchAllMiner();
 
   private BatchAllMiner() {}
@@ -21,26 +23,16 @@ public final class BatchAllMiner implements TripletMiner {
   }
 
   @Override
-  public MinedTriplets mine(Ops tf, Operand<TFloat32> distances, Operand<? extends TNumber> labels) {
-    Operand<TFloat32> same = Tensors.sameLabel(tf, labels);
-    Operand<TFloat32> notSelf = tf.math.sub(tf.constant(1f), Tensors.eye(tf, Tensors.size(tf, distances, 0)));
-    Operand<TFloat32> positives = tf.math.mul(same, notSelf);
-    Operand<TFloat32> negatives = tf.math.sub(tf.constant(1f), same);
+  public IndexTriplets mine(Ops tf, Operand<TFloat32> embeddings, Operand<? extends TNumber> labels) {
+    LabelMasks masks = LabelMasks.of(tf, embeddings, labels);
     Operand<TFloat32> valid = tf.math.mul(
-        tf.expandDims(positives, tf.constant(2)), tf.expandDims(negatives, tf.constant(1)));
-    return new MinedTriplets(
-        tf.expandDims(distances, tf.constant(2)),
-        tf.expandDims(distances, tf.constant(1)),
-        tf.stopGradient(valid));
-  }
-
-  @Override
-  public String name() {
-    return "batchAll";
+        tf.expandDims(masks.positives(), tf.constant(2)), tf.expandDims(masks.negatives(), tf.constant(1)));
+    List<Operand<TInt32>> at = Tensors.nonZero(tf, valid, 3);
+    return new IndexTriplets(at.get(0), at.get(1), at.get(2));
   }
 
   @Override
   public String toString() {
-    return name();
+    return "batchAll";
   }
 }

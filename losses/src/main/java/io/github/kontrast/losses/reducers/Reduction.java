@@ -48,27 +48,6 @@ public enum Reduction {
     }
   }
 
-  /**
-   * Reduces over the entries where {@code weights} (0/1, the values' full shape) is 1: the mean
-   * over them for MEAN (0, not NaN, when there are none), the sum for SUM; NONE returns the masked
-   * values.
-   */
-  public Operand<TFloat32> reduce(Ops tf, Operand<TFloat32> values, Operand<TFloat32> weights) {
-    Operand<TFloat32> masked = tf.math.mul(values, weights);
-    switch (this) {
-      case NONE:
-        return masked;
-      case SUM:
-        return tf.reduceSum(masked, allAxes(tf, masked));
-      case MEAN:
-      default:
-        Operand<TFloat32> total = tf.reduceSum(masked, allAxes(tf, masked));
-        // weights has the values' full shape (OnesLike, which would broadcast it, has no gradient)
-        Operand<TFloat32> count = tf.reduceSum(weights, allAxes(tf, weights));
-        return tf.math.div(total, tf.math.maximum(count, tf.constant(1f)));
-    }
-  }
-
   private static Operand<TInt32> allAxes(Ops tf, Operand<TFloat32> x) {
     return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
   }
