@@ -1,9 +1,8 @@
 package io.github.kontrast.losses
 
-import io.github.kontrast.losses.miners.*
 import io.github.kontrast.losses.distances.*
+import io.github.kontrast.losses.miners.*
 import io.github.kontrast.losses.reducers.Reduction
-
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.floats.plusOrMinus
@@ -14,9 +13,9 @@ import io.kotest.property.arbitrary.float
 import io.kotest.property.arbitrary.int
 import io.kotest.property.arbitrary.long
 import io.kotest.property.checkAll
-import org.tensorflow.types.TFloat32
 import kotlin.math.max
 import kotlin.math.sqrt
+import org.tensorflow.types.TFloat32
 
 class ContrastiveLossSpec : FunSpec({
   // document 000: flag 0 = same, margin 2.0, no 1/2, one flag for the whole batch, PyTorch's pairwise_distance

@@ -1,9 +1,9 @@
 package io.github.kontrast.losses
 
 import io.github.kontrast.losses.miners.*
-
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
+import kotlin.math.abs
 import org.tensorflow.Graph
 import org.tensorflow.Operand
 import org.tensorflow.Session
@@ -12,7 +12,6 @@ import org.tensorflow.op.Ops
 import org.tensorflow.op.core.Placeholder
 import org.tensorflow.types.TFloat32
 import org.tensorflow.types.TInt32
-import kotlin.math.abs
 
 /**
  * The engine feeds batches whose size is unknown when the graph is built: every loss must build on

@@ -2,7 +2,6 @@ package io.github.kontrast.losses
 
 import io.github.kontrast.losses.distances.Distances
 import io.github.kontrast.losses.reducers.Reduction
-
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe

@@ -3,6 +3,8 @@ package io.github.kontrast.losses
 import io.kotest.assertions.fail
 import io.kotest.assertions.withClue
 import io.kotest.matchers.shouldBe
+import kotlin.math.abs
+import kotlin.math.max
 import org.tensorflow.EagerSession
 import org.tensorflow.Graph
 import org.tensorflow.Operand
@@ -13,8 +15,6 @@ import org.tensorflow.ndarray.buffer.DataBuffers
 import org.tensorflow.op.Ops
 import org.tensorflow.op.core.Placeholder
 import org.tensorflow.types.TFloat32
-import kotlin.math.abs
-import kotlin.math.max
 
 /** A host array with its shape, read as doubles: test inputs (float) and reference inputs (double). */
 interface Host {

@@ -1,9 +1,8 @@
 package io.github.kontrast.losses
 
 import io.github.kontrast.losses.distances.*
-import io.github.kontrast.losses.reducers.Reduction
 import io.github.kontrast.losses.miners.*
-
+import io.github.kontrast.losses.reducers.Reduction
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
@@ -12,13 +11,13 @@ import io.kotest.property.Arb
 import io.kotest.property.arbitrary.float
 import io.kotest.property.arbitrary.long
 import io.kotest.property.checkAll
+import kotlin.math.exp
+import kotlin.math.ln
+import kotlin.math.max
+import kotlin.math.sqrt
 import org.tensorflow.ndarray.Shape
 import org.tensorflow.op.core.Placeholder
 import org.tensorflow.types.TInt32
-import kotlin.math.ln
-import kotlin.math.exp
-import kotlin.math.max
-import kotlin.math.sqrt
 
 class TripletLossSpec : FunSpec({
   val anchor = mat(f(0, 0), f(1, 0), f(0, 2))

@@ -2,13 +2,12 @@ package io.github.kontrast.losses.miners
 
 import io.github.kontrast.losses.*
 import io.github.kontrast.losses.distances.Distances
-
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
-import org.tensorflow.types.TInt32
 import kotlin.math.max
+import org.tensorflow.types.TInt32
 
 class MinersSpec : FunSpec({
   val anchors = mat(f(1, 0), f(0, 1))
