@@ -23,7 +23,7 @@ public final class Tensors {
   /** Additive mask for logits that must not count (self-similarity); large but finite. */
   public static final float LARGE = 1e9f;
 
-  public static Operand<TFloat32> f(Ops tf, float v) {
+  private static Operand<TFloat32> f(Ops tf, float v) {
     return tf.constant(v);
   }
 
