@@ -1,5 +1,6 @@
 package io.github.kontrast.dsl.text
 
+import io.github.kontrast.dsl.data.CiData
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainAll
@@ -56,10 +57,10 @@ class MythesThesaurusSpec : FunSpec({
     shouldThrow<IllegalArgumentException> { MythesThesaurus(dir.resolve("none.dat")) }.message shouldContain "does not exist"
   }
 
-  // Debian's mythes-en-us: .ci/install-data installs it; elsewhere the test needs `apt-get install mythes-en-us`
-  test("Debian's English thesaurus: WordNet synonyms, no antonyms or broader terms").config(
-    enabledIf = { Files.isRegularFile(Thesaurus.mythesEnUs) || System.getenv("CI") == "true" },
-  ) {
+  // Debian's mythes-en-us: .ci/install-data installs it; elsewhere `apt-get install mythes-en-us`
+  val installed = Files.isRegularFile(Thesaurus.mythesEnUs)
+  test("Debian's English thesaurus: WordNet synonyms, no antonyms or broader terms").config(enabled = CiData.runs(installed)) {
+    CiData.require(installed, "mythes-en-us (${Thesaurus.mythesEnUs})", ".ci/install-data")
     val t = Thesaurus.default()
     (t is MythesThesaurus) shouldBe true
     (t as MythesThesaurus).size shouldBe 145_866
