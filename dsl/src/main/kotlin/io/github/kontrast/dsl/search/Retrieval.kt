@@ -1,0 +1,56 @@
+package io.github.kontrast.dsl.search
+
+import io.github.kontrast.dsl.data.FloatHostArray
+
+/**
+ * Recall@k of a search, as CLIP's retrieval benchmarks report it: the fraction of queries with at
+ * least one relevant item among their k most similar. Relevance comes from keys: a gallery item is
+ * relevant to a query when their keys are equal (for emoji, the caption's identity; for MNIST
+ * captions, the digit, since every "a handwritten seven" fits every seven).
+ */
+object Retrieval {
+  /**
+   * recall@k for each k of [ks]: [queries] [Q, D] searched in [index] (which holds the gallery, ids
+   * = gallery rows), relevance by [queryKeys] [Q] and [galleryKeys] [gallery size].
+   */
+  @JvmStatic
+  fun recall(index: VectorIndex, queries: FloatHostArray, queryKeys: IntArray, galleryKeys: IntArray, ks: IntArray): Map<Int, Double> {
+    require(ks.isNotEmpty() && ks.all { it >= 1 }) { "ks must be >= 1, got ${ks.contentToString()}" }
+    require(queryKeys.size == queries.rows) { "queryKeys: expected one per query (${queries.rows}), got ${queryKeys.size}" }
+    require(galleryKeys.size == index.size) { "galleryKeys: expected one per indexed item (${index.size}), got ${galleryKeys.size}" }
+    val kMax = ks.max()
+    val hits = IntArray(ks.size)
+    index.search(queries, kMax).forEachIndexed { q, found ->
+      val first = found.indexOfFirst { galleryKeys[it.id] == queryKeys[q] } // rank of the first relevant item, -1 if none
+      ks.forEachIndexed { i, k -> if (first in 0 until k) hits[i]++ }
+    }
+    return ks.withIndex().associate { (i, k) -> k to hits[i].toDouble() / queries.rows }
+  }
+
+  /** [recall] with an exact cosine search over [gallery] [N, D]. */
+  @JvmStatic
+  fun recall(queries: FloatHostArray, gallery: FloatHostArray, queryKeys: IntArray, galleryKeys: IntArray, ks: IntArray): Map<Int, Double> =
+    ExactVectorIndex(gallery.shape[1]).use { index ->
+      index.add(gallery)
+      recall(index, queries, queryKeys, galleryKeys, ks)
+    }
+
+  /**
+   * recall@k of a search that ranks the gallery at random: for a query with r relevant items among
+   * N, 1 - C(N - r, k) / C(N, k), averaged over the queries. The bar a trained model must clear.
+   */
+  @JvmStatic
+  fun chance(queryKeys: IntArray, galleryKeys: IntArray, ks: IntArray): Map<Int, Double> {
+    val n = galleryKeys.size
+    val counts = galleryKeys.toList().groupingBy { it }.eachCount()
+    return ks.associateWith { k ->
+      queryKeys.sumOf { key ->
+        val r = counts[key] ?: 0
+        // C(n - r, k) / C(n, k) = prod_{i < k} (n - r - i) / (n - i)
+        var miss = 1.0
+        for (i in 0 until minOf(k, n)) miss *= maxOf(0, n - r - i).toDouble() / (n - i)
+        1 - miss
+      } / queryKeys.size
+    }
+  }
+}
