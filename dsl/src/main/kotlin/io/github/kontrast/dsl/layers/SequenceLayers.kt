@@ -2,7 +2,7 @@
 
 package io.github.kontrast.dsl.layers
 
-// The sequence layers in `encoder { }` blocks, e.g. a text encoder:
+// The sequence layers (and L2 normalization) in `encoder { }` blocks, e.g. a text encoder:
 //   encoder { embedding(tokenizer.vocabularySize, 64); positionalEmbedding(); transformerBlock(4, 128); layerNorm(); maskedMeanPooling() }
 // From Java, add them as objects: Sequential.builder().embedding(v, 64).add(new PositionalEmbedding())...
 
@@ -28,3 +28,6 @@ fun SequentialBuilder.transformerBlock(
 
 /** Adds [MaskedMeanPooling]: one vector per sequence, padding left out. */
 fun SequentialBuilder.maskedMeanPooling(name: String? = null): SequentialBuilder = add(MaskedMeanPooling(name))
+
+/** Adds [L2Normalize]: unit-length vectors. */
+fun SequentialBuilder.l2Normalize(name: String? = null): SequentialBuilder = add(L2Normalize(name = name))

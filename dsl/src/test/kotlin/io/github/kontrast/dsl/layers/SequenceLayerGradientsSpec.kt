@@ -48,6 +48,8 @@ class SequenceLayerGradientsSpec : FunSpec({
 
   test("masked mean pooling") { check(listOf(MaskedMeanPooling()), 3, 24) }
 
+  test("l2 normalize after pooling") { check(listOf(MaskedMeanPooling(), L2Normalize()), 3, 24) }
+
   test("multi-head attention, two heads, with padding") { check(listOf(MultiHeadAttention(2)), 4, 32 + 4 * (16 + 4)) }
 
   test("transformer block with gelu, then masked pooling") {

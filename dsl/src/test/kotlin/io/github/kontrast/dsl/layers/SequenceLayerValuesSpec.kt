@@ -139,6 +139,12 @@ class SequenceLayerValuesSpec : FunSpec({
     }
   }
 
+  test("l2 normalize: unit rows, a zero row stays zero") {
+    LayerHarness(L2Normalize(), intArrayOf(3), 2).use { h ->
+      h.out(floatArrayOf(3f, 0f, 4f, 0f, 0f, 0f)).data.shouldBeClose(doubleArrayOf(0.6, 0.0, 0.8, 0.0, 0.0, 0.0))
+    }
+  }
+
   test("bad shapes fail when the model is built, naming what was expected") {
     shouldThrow<IllegalArgumentException> { MultiHeadAttention(3).outputShape(intArrayOf(4, 8)) }.message shouldContain "divisible"
     shouldThrow<IllegalArgumentException> { MaskedMeanPooling().outputShape(intArrayOf(8)) }.message shouldContain "sequence [length, features]"
