@@ -34,6 +34,7 @@ object SiameseMnistWalkthrough : Walkthrough {
     "--min-accuracy X" to "exit with status 1 when test pair accuracy is below X (for CI)",
     "--no-download" to "never download mnist.npz; use what is found, else the shipped subset",
     "--quiet" to "no progress bar, only the epoch lines",
+    "--export DIR" to "after training, write the encoder there as a TensorFlow SavedModel (serving_default: image -> embedding)",
   )
 
   override fun run(args: Args): Int {
@@ -79,6 +80,11 @@ object SiameseMnistWalkthrough : Walkthrough {
       println(String.format(Locale.ROOT, "Step time: median %.1f ms, %.0f pairs/s; %.0f s in all", history.stepMillisMedian(), history.examplesPerSecond(), seconds))
       writeMetrics(out, history, test, data.source, epochs, batchSize, trainPairs.size, seconds)
       println("Results in $out: metrics.json, history.svg/.png, pairs.svg/.png, training-pairs.svg/.png, checkpoint.ktck")
+      args.string("export")?.let { dir ->
+        model.export(Paths.get(dir))
+        val input = model.inputShape.joinToString(", ")
+        println("SavedModel in $dir: signature serving_default, input 'image' (float32, [N, $input], pixels in [0, 1]), output 'embedding' (float32, [N, ${model.embeddingShape[0]}])")
+      }
 
       if (accuracy < minAccuracy) {
         System.err.println(String.format(Locale.ROOT, "siamese-mnist: test pair accuracy %.4f is below --min-accuracy %.4f", accuracy, minAccuracy))

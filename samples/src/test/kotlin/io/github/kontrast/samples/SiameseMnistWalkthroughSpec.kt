@@ -8,12 +8,12 @@ import java.nio.file.Files
 
 /** The launcher's contract: a short run writes every file the issue names, with sane values. */
 class SiameseMnistWalkthroughSpec : FunSpec({
-  test("a short run writes metrics.json, the plots and the checkpoint") {
+  test("a short run writes metrics.json, the plots, the checkpoint and, with --export, the SavedModel") {
     val out = Files.createTempDirectory("siamese-mnist")
-    val args = listOf("--epochs", "1", "--train-limit", "400", "--batch-size", "32", "--out", out.toString(), "--quiet", "--no-download")
+    val args = listOf("--epochs", "1", "--train-limit", "400", "--batch-size", "32", "--out", out.toString(), "--quiet", "--no-download", "--export", out.resolve("model").toString())
     SiameseMnistWalkthrough.run(SiameseMnistWalkthrough.parse(args)) shouldBe 0
 
-    for (f in listOf("metrics.json", "history.svg", "history.png", "pairs.svg", "pairs.png", "checkpoint.ktck")) {
+    for (f in listOf("metrics.json", "history.svg", "history.png", "pairs.svg", "pairs.png", "checkpoint.ktck", "model/saved_model.pb", "model/variables/variables.index")) {
       Files.size(out.resolve(f)).toDouble().shouldBeBetween(1.0, 1e9, 0.0)
     }
     val metrics = Files.readString(out.resolve("metrics.json"))
