@@ -175,7 +175,7 @@ abstract class Pipeline protected constructor(
    * mode (no dropout, moving statistics). TensorFlow for Python, TF Serving and TF Java's
    * SavedModelBundle load it. An existing export in [dir] is replaced.
    */
-  fun export(dir: Path) {
+  open fun export(dir: Path) {
     val values = trainer.checkpoint().values
     SavedModelExport.write(dir, embeddingSpec(), values, seed)
   }

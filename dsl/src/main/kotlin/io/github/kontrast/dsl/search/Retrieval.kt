@@ -36,6 +36,22 @@ object Retrieval {
     }
 
   /**
+   * Recall@k both ways between images and captions: [images] [N, D] with [imageKeys] (which caption
+   * each image has, an index into [captions]), [captions] [M, D] the distinct captions. Text to
+   * image: every caption searches the images; image to text: every image searches the captions.
+   */
+  @JvmStatic
+  fun crossModal(images: FloatHostArray, imageKeys: IntArray, captions: FloatHostArray, ks: IntArray): CrossModalRecall {
+    val captionKeys = IntArray(captions.rows) { it }
+    return CrossModalRecall(
+      textToImage = recall(captions, images, captionKeys, imageKeys, ks),
+      imageToText = recall(images, captions, imageKeys, captionKeys, ks),
+      textToImageChance = chance(captionKeys, imageKeys, ks),
+      imageToTextChance = chance(imageKeys, captionKeys, ks),
+    )
+  }
+
+  /**
    * recall@k of a search that ranks the gallery at random: for a query with r relevant items among
    * N, 1 - C(N - r, k) / C(N, k), averaged over the queries. The bar a trained model must clear.
    */
@@ -53,4 +69,14 @@ object Retrieval {
       } / queryKeys.size
     }
   }
+}
+
+/** Recall@k both ways with the chance level of each, by k. */
+class CrossModalRecall(
+  val textToImage: Map<Int, Double>,
+  val imageToText: Map<Int, Double>,
+  val textToImageChance: Map<Int, Double>,
+  val imageToTextChance: Map<Int, Double>,
+) {
+  override fun toString() = "text to image $textToImage (chance $textToImageChance), image to text $imageToText (chance $imageToTextChance)"
 }
