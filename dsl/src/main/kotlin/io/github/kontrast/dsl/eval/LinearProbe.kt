@@ -6,11 +6,13 @@ import io.github.kontrast.dsl.data.IntHostArray
 import io.github.kontrast.dsl.data.LabeledImages
 import io.github.kontrast.dsl.engine.GraphBuilder
 import io.github.kontrast.dsl.engine.Trainer
+import io.github.kontrast.dsl.engine.Verbosity
 import io.github.kontrast.dsl.layers.Initializers
 import io.github.kontrast.dsl.metrics.MetricTensors
 import io.github.kontrast.dsl.optim.Optimizer
-import io.github.kontrast.dsl.optim.Optimizers
+import io.github.kontrast.dsl.optim.adam
 import io.github.kontrast.dsl.optim.Schedules
+import io.github.kontrast.dsl.optim.sgd
 import org.tensorflow.types.TFloat32
 import kotlin.math.sqrt
 
@@ -79,12 +81,14 @@ class LinearProbe private constructor(
     val correct = tf.dtypes.cast(tf.math.equal(tf.math.argMax(logits, tf.constant(1), org.tensorflow.types.TInt32::class.java), target), TFloat32::class.java)
     val acc = MetricTensors(tf.sum(correct, tf.constant(0)), tf.dtypes.cast(tf.size(correct), TFloat32::class.java))
     val steps = epochs.toLong() * ((features.rows + batchSize - 1) / batchSize)
-    Trainer(g.compile(loss, mapOf("accuracy" to acc), optimizer = optimizer(steps))).use { trainer ->
-      trainer.quiet = true
-      val data = ArrayDataset(FEATURES to FloatHostArray(x, features.shape), LABEL to IntHostArray(labels, intArrayOf(labels.size)))
-      val history = trainer.fit(data, epochs = epochs, batchSize = batchSize)
-      val state = trainer.checkpoint().values
-      return LinearClassifier(state.getValue("probe/kernel").data, state.getValue("probe/bias").data, d, classes, mean, scale, history["loss"])
+    g.compile(loss, mapOf("accuracy" to acc), optimizer = optimizer(steps)).use { compiled ->
+      Trainer(compiled).use { trainer ->
+        trainer.verbosity = Verbosity.SILENT
+        val data = ArrayDataset(FEATURES to FloatHostArray(x, features.shape), LABEL to IntHostArray(labels, intArrayOf(labels.size)))
+        val history = trainer.fit(data, epochs = epochs, batchSize = batchSize)
+        val state = trainer.checkpoint().values
+        return LinearClassifier(state.getValue("probe/kernel").data, state.getValue("probe/bias").data, d, classes, mean, scale, history["loss"])
+      }
     }
   }
 
@@ -102,7 +106,7 @@ class LinearProbe private constructor(
 
   private fun optimizer(steps: Long): Optimizer {
     val schedule = if (cosine && steps > 0) Schedules.warmupCosine(learningRate, 0, steps) else Schedules.constant(learningRate)
-    return if (adam) Optimizers.adam(schedule) else Optimizers.sgd(schedule, momentum)
+    return if (adam) adam(schedule) else sgd(schedule, momentum)
   }
 
   override fun toString(): String =

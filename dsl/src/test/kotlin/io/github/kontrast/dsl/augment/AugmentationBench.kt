@@ -9,9 +9,10 @@ import io.github.kontrast.dsl.data.LabeledImages
 import io.github.kontrast.dsl.data.Mnist
 import io.github.kontrast.dsl.engine.GraphBuilder
 import io.github.kontrast.dsl.engine.Trainer
+import io.github.kontrast.dsl.engine.Verbosity
 import io.github.kontrast.dsl.layers.Activations
 import io.github.kontrast.dsl.layers.Sequential
-import io.github.kontrast.dsl.optim.Optimizers
+import io.github.kontrast.dsl.optim.adam
 import io.github.kontrast.dsl.pipeline.Encoders
 import io.github.kontrast.losses.NtXentLoss
 import org.tensorflow.Graph
@@ -189,12 +190,14 @@ object AugmentationBench {
     val halves = tf.split(tf.constant(0), z, 2L)
     val loss = NtXentLoss.create().call(tf, halves.output()[0], halves.output()[1])
     val waiting = WaitTimer(ds)
-    Trainer(g.compile(loss, optimizer = Optimizers.adam(1e-3))).use { t ->
-      t.quiet = true
-      val t0 = System.nanoTime()
-      val h = t.fit(waiting, epochs = 1, batchSize = batchSize)
-      val total = (System.nanoTime() - t0) / 1e6
-      return Timing(h.stepMillis.size, total, waiting.waitedMs, h.stepMillisMedian())
+    g.compile(loss, optimizer = adam(1e-3)).use { compiled ->
+      Trainer(compiled).use { t ->
+        t.verbosity = Verbosity.SILENT
+        val t0 = System.nanoTime()
+        val h = t.fit(waiting, epochs = 1, batchSize = batchSize)
+        val total = (System.nanoTime() - t0) / 1e6
+        return Timing(h.stepMillis.size, total, waiting.waitedMs, h.stepMillisMedian())
+      }
     }
   }
 

@@ -3,9 +3,11 @@ package io.github.kontrast.dsl.eval
 import io.github.kontrast.dsl.data.ArrayDataset
 import io.github.kontrast.dsl.data.FloatHostArray
 import io.github.kontrast.dsl.engine.GraphBuilder
+import io.github.kontrast.dsl.engine.History
 import io.github.kontrast.dsl.engine.Trainer
+import io.github.kontrast.dsl.engine.Verbosity
 import io.github.kontrast.dsl.layers.Initializers
-import io.github.kontrast.dsl.optim.Optimizers
+import io.github.kontrast.dsl.optim.sgd
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeEmpty
@@ -18,6 +20,8 @@ import java.util.SplittableRandom
 import kotlin.math.sqrt
 
 class CollapseMonitorSpec : FunSpec({
+  val data = ArrayDataset("x" to FloatHostArray(floatArrayOf(1f, 2f, 3f, 4f), intArrayOf(4)))
+
   fun gaussian(n: Int, d: Int, seed: Long): FloatHostArray {
     val r = SplittableRandom(seed)
     return FloatHostArray(FloatArray(n * d) { r.nextGaussian().toFloat() }, intArrayOf(n, d))
@@ -30,15 +34,19 @@ class CollapseMonitorSpec : FunSpec({
     return FloatHostArray(FloatArray(n * d) { v[it % d] + 1e-6f * r.nextGaussian().toFloat() }, intArrayOf(n, d))
   }
 
-  /** A one-variable regression graph: training it is only the occasion for the callback. */
-  fun trainer(): Trainer {
+  /** Trains a one-variable regression for [epochs] with [monitor]: training is only the occasion for the callback. */
+  fun fit(monitor: CollapseMonitor, epochs: Int): History {
     val g = GraphBuilder(1)
     val x = g.floatInput("x", IntArray(0))
     val w = g.variables.variable("w", intArrayOf(1), Initializers.ones(), trainable = true)
-    val loss = g.tf.math.mean(g.tf.math.square(g.tf.math.mul(x, w)), g.tf.constant(0))
-    return Trainer(g.compile(loss, optimizer = Optimizers.sgd(0.01))).also { it.quiet = true }
+    g.addLoss("fit", g.tf.math.mean(g.tf.math.mul(g.tf.math.mul(x, w), g.tf.math.mul(x, w)), g.tf.constant(0)))
+    return g.compile(sgd(0.01)).use { compiled ->
+      Trainer(compiled).use { t ->
+        t.verbosity = Verbosity.SILENT
+        t.fit(data, epochs = epochs, batchSize = 2, callbacks = listOf(monitor))
+      }
+    }
   }
-  val data = ArrayDataset("x" to FloatHostArray(floatArrayOf(1f, 2f, 3f, 4f), intArrayOf(4)))
 
   test("the measure by hand: (1, 0) and (0, 3) give sqrt(1/2) in each dimension") {
     // normalised rows (1, 0) and (0, 1): each column holds 1 and 0, std with N - 1 = sqrt(1/2)
@@ -54,7 +62,7 @@ class CollapseMonitorSpec : FunSpec({
     val warnings = mutableListOf<String>()
     val probe = FloatHostArray(FloatArray(256 * 3), intArrayOf(256, 3))
     val monitor = CollapseMonitor(probe) { collapsed(it.rows, 128) }.withWarnings { warnings += it }
-    val history = trainer().use { it.fit(data, epochs = 3, batchSize = 2, callbacks = listOf(monitor)) }
+    val history = fit(monitor, epochs = 3)
     history["embedding_std"] shouldHaveSize 3
     history["embedding_std"].forEach { it shouldBeLessThan 1e-5 }
     monitor.values shouldBe history["embedding_std"]
@@ -68,18 +76,18 @@ class CollapseMonitorSpec : FunSpec({
     val warnings = mutableListOf<String>()
     val probe = FloatHostArray(FloatArray(512), intArrayOf(512, 1))
     val monitor = CollapseMonitor(probe) { gaussian(it.rows, 128, 5) }.withWarnings { warnings += it }
-    val history = trainer().use { it.fit(data, epochs = 2, batchSize = 2, callbacks = listOf(monitor)) }
+    val history = fit(monitor, epochs = 2)
     history["embedding_std"].forEach { it shouldBe (1 / sqrt(128.0) plusOrMinus 0.004) }
     warnings.shouldBeEmpty()
     // above 1/sqrt(D) as the threshold, even healthy embeddings warn
     val strict = CollapseMonitor(probe) { gaussian(it.rows, 128, 5) }.withThreshold(1.5).withWarnings { warnings += it }
-    trainer().use { it.fit(data, epochs = 1, batchSize = 2, callbacks = listOf(strict)) }
+    fit(strict, epochs = 1)
     warnings shouldHaveSize 1
   }
 
   test("a key the trainer already records is refused; a probe of one image too") {
     val monitor = CollapseMonitor(FloatHostArray(FloatArray(4), intArrayOf(4, 1))) { gaussian(it.rows, 8, 1) }.withKey("loss")
-    shouldThrow<IllegalArgumentException> { trainer().use { it.fit(data, epochs = 1, callbacks = listOf(monitor)) } }.message shouldContain
+    shouldThrow<IllegalArgumentException> { fit(monitor, epochs = 1) }.message shouldContain
       "callback CollapseMonitor reports 'loss', which the epoch has already"
     shouldThrow<IllegalArgumentException> { CollapseMonitor(FloatHostArray(FloatArray(1), intArrayOf(1, 1))) { it } }.message shouldContain
       "probe must hold at least 2 images"
