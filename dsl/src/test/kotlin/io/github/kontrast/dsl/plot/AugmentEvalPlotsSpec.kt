@@ -26,14 +26,7 @@ class AugmentEvalPlotsSpec : FunSpec({
   fun texts(svg: String): List<String> = Regex("<text[^>]*>(.*?)</text>", RegexOption.DOT_MATCHES_ALL).findAll(svg)
     .map { it.groupValues[1].replace(Regex("<[^>]+>"), "").trim() }.toList()
   fun decode(file: Path): BufferedImage = ImageIO.read(file.toFile()) ?: throw AssertionError("$file is not a readable PNG")
-  fun count(image: BufferedImage, rgb: Int, tolerance: Int = 30): Int {
-    var n = 0
-    for (y in 0 until image.height) for (x in 0 until image.width) {
-      val c = image.getRGB(x, y)
-      if ((0..2).all { k -> kotlin.math.abs(((c shr (8 * k)) and 0xFF) - ((rgb shr (8 * k)) and 0xFF)) <= tolerance }) n++
-    }
-    return n
-  }
+  fun count(image: BufferedImage, rgb: Int, tolerance: Int = 30) = countPixels(image, rgb, tolerance)
 
   test("the gallery shows a digit and twelve views, captioned, as one picture") {
     val digit = HostImage.of(Mnist.loadSubset().test.images, 0)
