@@ -21,7 +21,7 @@ object FashionMnist {
 
   /**
    * The training and test sets as float images `[N, 28, 28, 1]` in [0, 1] and int labels, from the
-   * first directory that has the four IDX files; [dataDir] is searched first. An IOException that
+   * first directory that has the four IDX files; `fashion-mnist/` under [dataDir] is searched first. An IOException that
    * lists the directories tried when none has them.
    */
   @JvmStatic

@@ -34,7 +34,8 @@ import java.util.function.LongToDoubleFunction
  * The graph belongs to this builder until [compile] hands it to the [CompiledGraph]; [close]
  * frees it only if that never happened (a build that failed half-way).
  *
- * @property seed the model seed: variables' initial values and the per-step random seeds derive from it.
+ * @property seed the model seed: variables' initial values derive from it, and a [Trainer] seeds the batch order
+ *   and the per-step random ops with it unless given another seed.
  */
 class GraphBuilder(val seed: Long) : AutoCloseable {
   /** The graph being built. */
