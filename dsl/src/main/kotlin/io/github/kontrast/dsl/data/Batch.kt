@@ -43,7 +43,7 @@ class Batch(val arrays: Map<String, HostArray>) {
     /** The second member of each pair ([PairDataset]). */
     const val SECOND = "second"
 
-    /** The pair label, float [B]: 1 for a similar pair, 0 for a dissimilar one ([PairDataset]). */
+    /** The pair label, float `[B]`: 1 for a similar pair, 0 for a dissimilar one ([PairDataset]). */
     const val LABEL = "label"
 
     /** The anchor of each triplet ([TripletDataset]). */
@@ -58,7 +58,7 @@ class Batch(val arrays: Map<String, HostArray>) {
     /** The images of a labelled set ([LabeledImages.toDataset]). */
     const val IMAGE = "image"
 
-    /** The class label of each image, int [B] ([LabeledImages.toDataset]). */
+    /** The class label of each image, int `[B]` ([LabeledImages.toDataset]). */
     const val CLASS = "class"
 
     /** The first augmented view of each example (see [Dataset.map]). */
