@@ -43,7 +43,7 @@ class Batch(val arrays: Map<String, HostArray>) {
     /** The second member of each pair ([PairDataset]). */
     const val SECOND = "second"
 
-    /** The pair label, float `[B]`: 1 for a similar pair, 0 for a dissimilar one ([PairDataset]). */
+    /** The pair label, float `[B]`; [PairDataset] writes 1 for a similar pair, 0 for a dissimilar one. */
     const val LABEL = "label"
 
     /** The anchor of each triplet ([TripletDataset]). */
