@@ -20,8 +20,9 @@ import java.nio.file.Path
 class ClipEmojiWalkthroughSpec : FunSpec({
   val underCi = System.getenv("CI")?.trim()?.lowercase() in setOf("true", "1")
   val home = Path.of(System.getProperty("user.home"))
-  val emojiInstalled = (listOfNotNull(System.getenv("KONTRAST_DATA")?.let { Path.of(it) }) + home.resolve(".kontrast/datasets"))
-    .any { Files.isRegularFile(it.resolve(Emoji.FOLDER).resolve("emoji.json")) }
+  // listOf, not list + path: a Path is an Iterable of its name elements, and + would add those
+  val dataDirs: List<Path> = listOfNotNull(System.getenv("KONTRAST_DATA")?.let { Path.of(it) }, home.resolve(".kontrast").resolve("datasets"))
+  val emojiInstalled = dataDirs.any { Files.isRegularFile(it.resolve(Emoji.FOLDER).resolve("emoji.json")) }
 
   /** recall@k in both directions, and their chance levels, from metrics.json. */
   fun recall(metrics: String, direction: String, k: Int, chance: Boolean): Double {
