@@ -4,6 +4,7 @@ import io.github.kontrast.losses.distances.Distance;
 import io.github.kontrast.losses.distances.Distances;
 import io.github.kontrast.losses.internal.Checks;
 import io.github.kontrast.losses.reducers.Reduction;
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -20,7 +21,7 @@ import org.tensorflow.types.TFloat32;
  * OpenCLIP); {@code Distances.dot()} takes features that are already normalised, as raw logits;
  * max scale 100. NONE gives [B]: (loss_i2t[i] + loss_t2i[i]) / 2.
  */
-public record ClipLoss(Distance distance, float maxLogitScale, Reduction reduction) {
+public record ClipLoss(Distance distance, float maxLogitScale, Reduction reduction, int chunkRows) {
   /** CLIP's initial log logit scale, log(1 / 0.07). */
   public static final float INITIAL_LOG_LOGIT_SCALE = (float) Math.log(1 / 0.07);
 
@@ -28,6 +29,12 @@ public record ClipLoss(Distance distance, float maxLogitScale, Reduction reducti
     Checks.notNull("distance", distance);
     Checks.positive("maxLogitScale", maxLogitScale);
     Checks.notNull("reduction", reduction);
+    ChunkedContrastive.checkOption(chunkRows, reduction);
+  }
+
+  /** The full-matrix form. */
+  public ClipLoss(Distance distance, float maxLogitScale, Reduction reduction) {
+    this(distance, maxLogitScale, reduction, 0);
   }
 
   public static ClipLoss create() {
@@ -36,16 +43,26 @@ public record ClipLoss(Distance distance, float maxLogitScale, Reduction reducti
 
   /** The similarity of image and text features (a distance is negated). */
   public ClipLoss withDistance(Distance distance) {
-    return new ClipLoss(distance, maxLogitScale, reduction);
+    return new ClipLoss(distance, maxLogitScale, reduction, chunkRows);
   }
 
   /** The clamp on exp(logLogitScale); must be > 0. */
   public ClipLoss withMaxLogitScale(float maxLogitScale) {
-    return new ClipLoss(distance, maxLogitScale, reduction);
+    return new ClipLoss(distance, maxLogitScale, reduction, chunkRows);
   }
 
   public ClipLoss withReduction(Reduction reduction) {
-    return new ClipLoss(distance, maxLogitScale, reduction);
+    return new ClipLoss(distance, maxLogitScale, reduction, chunkRows);
+  }
+
+  /**
+   * Computes the [B,B] logits {@code chunkRows} rows at a time, forward and backward, never whole
+   * ({@link ChunkedContrastive}): image blocks against all texts, then text blocks against all
+   * images, so the similarities are computed twice where the full form transposes one matrix. 0
+   * (the default) builds the full matrix. Needs a static batch size and reduction MEAN or SUM.
+   */
+  public ClipLoss withChunkRows(int chunkRows) {
+    return new ClipLoss(distance, maxLogitScale, reduction, chunkRows);
   }
 
   /** imageFeatures, textFeatures [B,D]; logLogitScale a scalar. */
@@ -55,6 +72,14 @@ public record ClipLoss(Distance distance, float maxLogitScale, Reduction reducti
     Checks.notNull("logLogitScale", logLogitScale);
     Checks.rank("logLogitScale", logLogitScale, 0, "(a scalar)");
     Operand<TFloat32> scale = tf.math.minimum(tf.math.exp(logLogitScale), tf.constant(maxLogitScale));
+    if (chunkRows > 0) {
+      ChunkedContrastive.Pass imageToText = new ChunkedContrastive.Pass("imageFeatures", imageFeatures, against(scale, textFeatures));
+      ChunkedContrastive.Pass textToImage = new ChunkedContrastive.Pass("textFeatures", textFeatures, against(scale, imageFeatures));
+      Operand<TFloat32> sum = ChunkedContrastive.sum(
+          tf, chunkRows, List.of(imageFeatures, textFeatures, logLogitScale), List.of(imageToText, textToImage));
+      return ChunkedContrastive.reduce(
+          tf, reduction, tf.math.mul(tf.constant(0.5f), sum), ChunkedContrastive.staticRows(chunkRows, imageToText));
+    }
     Operand<TFloat32> logits =
         tf.math.mul(scale, distance.asSimilarity(tf, distance.matrix(tf, imageFeatures, textFeatures)));
     Operand<TFloat32> transposed = tf.linalg.transpose(logits, tf.constant(new int[] {1, 0}));
@@ -64,5 +89,13 @@ public record ClipLoss(Distance distance, float maxLogitScale, Reduction reducti
         tf.math.add(
             SoftmaxContrastive.perAnchor(tf, logits, matches), SoftmaxContrastive.perAnchor(tf, transposed, matches)));
     return reduction.reduce(tf, perPair);
+  }
+
+  /** Row blocks of one side against every feature of the other, each row's match on its own index. */
+  private ChunkedContrastive.Rows against(Operand<TFloat32> scale, Operand<TFloat32> others) {
+    return (t, rows, indices) -> {
+      Operand<TFloat32> logits = t.math.mul(scale, distance.asSimilarity(t, distance.matrix(t, rows, others)));
+      return SoftmaxContrastive.perAnchor(t, logits, SoftmaxContrastive.positivesAt(t, logits, indices));
+    };
   }
 }
