@@ -115,9 +115,7 @@ public final class ChunkedContrastive {
         for (int k = 0; k < rows; k++) {
           indices[k] = (int) start + k;
         }
-        // int32 bounds: the C++ gradient of Slice fails on int64 ones
-        Operand<TFloat32> anchors = block.slice(
-            pass.anchors(), block.constant(new int[] {(int) start, 0}), block.constant(new int[] {rows, -1}));
+        Operand<TFloat32> anchors = slice(block, pass.anchors(), start, rows);
         Operand<TFloat32> perAnchor = pass.rows().perAnchor(block, anchors, block.constant(indices));
         Operand<TFloat32> blockSum = block.reduceSum(perAnchor, block.constant(0));
         total = total == null ? blockSum : tf.math.add(total, blockSum);
@@ -152,6 +150,43 @@ public final class ChunkedContrastive {
     }
     Operand<TFloat32> value = tf.stopGradient(total);
     return linear == null ? value : tf.math.add(value, tf.math.sub(linear, tf.stopGradient(linear)));
+  }
+
+  /** Logits [rows,M] of a block of anchors [rows,D]. */
+  @FunctionalInterface
+  public interface Logits {
+    Operand<TFloat32> of(Ops tf, Operand<TFloat32> anchors);
+  }
+
+  /**
+   * log sum_i exp(logits_ij) over the N rows, for each column j: [M], computed {@code chunkRows}
+   * rows of {@code anchors} [N,D] at a time with a running maximum and sum, one block after the
+   * other. It carries no gradient: a loss that needs the column softmax exp(logits_ij - lse_j) in
+   * its gradient builds it per block from this (CLIP's text-to-image direction).
+   */
+  public static Operand<TFloat32> columnLogSumExp(
+      Ops tf, int chunkRows, String name, Operand<TFloat32> anchors, Logits logits) {
+    Checks.atLeast("chunkRows", chunkRows, 1);
+    long n = staticRows(chunkRows, new Pass(name, anchors, (t, a, i) -> a));
+    boolean graph = tf.scope().env().isGraph();
+    Operand<TFloat32> max = null;
+    Operand<TFloat32> sum = null;
+    for (long start = 0; start < n; start += chunkRows) {
+      int rows = (int) Math.min(chunkRows, n - start);
+      Ops block = !graph || max == null ? tf : tf.withControlDependencyOps(List.of(max.op(), sum.op()));
+      Operand<TFloat32> l = block.stopGradient(logits.of(block, slice(block, anchors, start, rows)));
+      Operand<TFloat32> blockMax = block.reduceMax(l, block.constant(0));
+      Operand<TFloat32> newMax = max == null ? blockMax : block.math.maximum(max, blockMax);
+      Operand<TFloat32> blockSum = block.reduceSum(block.math.exp(block.math.sub(l, newMax)), block.constant(0));
+      sum = sum == null ? blockSum : block.math.add(block.math.mul(sum, block.math.exp(block.math.sub(max, newMax))), blockSum);
+      max = newMax;
+    }
+    return tf.math.add(max, tf.math.log(sum));
+  }
+
+  /** Rows [start, start + rows) of x; int32 bounds, as the C++ gradient of Slice fails on int64 ones. */
+  private static Operand<TFloat32> slice(Ops tf, Operand<TFloat32> x, long start, int rows) {
+    return tf.slice(x, tf.constant(new int[] {(int) start, 0}), tf.constant(new int[] {rows, -1}));
   }
 
   /** TF Java gives a gradient output without an operation for an input the loss does not reach. */

@@ -57,9 +57,9 @@ public record ClipLoss(Distance distance, float maxLogitScale, Reduction reducti
 
   /**
    * Computes the [B,B] logits {@code chunkRows} rows at a time, forward and backward, never whole
-   * ({@link ChunkedContrastive}): image blocks against all texts, then text blocks against all
-   * images, so the similarities are computed twice where the full form transposes one matrix. 0
-   * (the default) builds the full matrix. Needs a static batch size and reduction MEAN or SUM.
+   * ({@link ChunkedContrastive}): image blocks against all texts, in two sweeps (the first for the
+   * text-to-image normaliser), so the similarities are computed twice. 0 (the default) builds the
+   * full matrix. Needs a static batch size and reduction MEAN or SUM.
    */
   public ClipLoss withChunkRows(int chunkRows) {
     return new ClipLoss(distance, maxLogitScale, reduction, chunkRows);
@@ -73,12 +73,7 @@ public record ClipLoss(Distance distance, float maxLogitScale, Reduction reducti
     Checks.rank("logLogitScale", logLogitScale, 0, "(a scalar)");
     Operand<TFloat32> scale = tf.math.minimum(tf.math.exp(logLogitScale), tf.constant(maxLogitScale));
     if (chunkRows > 0) {
-      ChunkedContrastive.Pass imageToText = new ChunkedContrastive.Pass("imageFeatures", imageFeatures, against(scale, textFeatures));
-      ChunkedContrastive.Pass textToImage = new ChunkedContrastive.Pass("textFeatures", textFeatures, against(scale, imageFeatures));
-      Operand<TFloat32> sum = ChunkedContrastive.sum(
-          tf, chunkRows, List.of(imageFeatures, textFeatures, logLogitScale), List.of(imageToText, textToImage));
-      return ChunkedContrastive.reduce(
-          tf, reduction, tf.math.mul(tf.constant(0.5f), sum), ChunkedContrastive.staticRows(chunkRows, imageToText));
+      return chunked(tf, imageFeatures, textFeatures, logLogitScale, scale);
     }
     Operand<TFloat32> logits =
         tf.math.mul(scale, distance.asSimilarity(tf, distance.matrix(tf, imageFeatures, textFeatures)));
@@ -91,11 +86,29 @@ public record ClipLoss(Distance distance, float maxLogitScale, Reduction reducti
     return reduction.reduce(tf, perPair);
   }
 
-  /** Row blocks of one side against every feature of the other, each row's match on its own index. */
-  private ChunkedContrastive.Rows against(Operand<TFloat32> scale, Operand<TFloat32> others) {
-    return (t, rows, indices) -> {
-      Operand<TFloat32> logits = t.math.mul(scale, distance.asSimilarity(t, distance.matrix(t, rows, others)));
-      return SoftmaxContrastive.perAnchor(t, logits, SoftmaxContrastive.positivesAt(t, logits, indices));
-    };
+  /**
+   * The chunked form in image row blocks only. Per pair, loss = (i2t + t2i) / 2 with t2i_j = lse_j -
+   * l_jj, lse_j the log-sum-exp of column j. A first sweep computes lse (no gradient); the second
+   * gives each block its image-to-text losses plus e - stopGradient(e), e = sum_j exp(l_ij - lse_j):
+   * value 0, gradient the column softmax, i.e. the gradient of the blocks' share of sum_j lse_j.
+   * The matched similarities l_jj enter directly (a [B] vector). So the similarities are computed
+   * twice (four matrix products in all where the full form has three), not once per direction and
+   * pass.
+   */
+  private Operand<TFloat32> chunked(Ops tf, Operand<TFloat32> images, Operand<TFloat32> texts, Operand<TFloat32> logLogitScale,
+      Operand<TFloat32> scale) {
+    ChunkedContrastive.Logits toTexts = (t, rows) -> t.math.mul(scale, distance.asSimilarity(t, distance.matrix(t, rows, texts)));
+    Operand<TFloat32> lse = ChunkedContrastive.columnLogSumExp(tf, chunkRows, "imageFeatures", images, toTexts);
+    ChunkedContrastive.Pass pass = new ChunkedContrastive.Pass("imageFeatures", images, (t, rows, indices) -> {
+      Operand<TFloat32> logits = toTexts.of(t, rows);
+      Operand<TFloat32> imageToText = SoftmaxContrastive.perAnchor(t, logits, SoftmaxContrastive.positivesAt(t, logits, indices));
+      Operand<TFloat32> e = t.reduceSum(t.math.exp(t.math.sub(logits, lse)), t.constant(1));
+      return t.math.add(imageToText, t.math.sub(e, t.stopGradient(e)));
+    });
+    Operand<TFloat32> blocks = ChunkedContrastive.sum(tf, chunkRows, List.of(images, texts, logLogitScale), List.of(pass));
+    Operand<TFloat32> matched = tf.math.mul(scale, distance.asSimilarity(tf, distance.pairwise(tf, images, texts)));
+    Operand<TFloat32> textToImage = tf.math.sub(tf.reduceSum(lse, tf.constant(0)), tf.reduceSum(matched, tf.constant(0)));
+    Operand<TFloat32> sum = tf.math.mul(tf.constant(0.5f), tf.math.add(blocks, textToImage));
+    return ChunkedContrastive.reduce(tf, reduction, sum, ChunkedContrastive.staticRows(chunkRows, pass));
   }
 }
