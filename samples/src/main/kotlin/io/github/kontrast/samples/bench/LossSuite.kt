@@ -76,7 +76,9 @@ class LossSuite(private val settings: LossSuiteSettings, private val log: (Strin
 
   private fun measureKontrast(loss: BenchLoss, n: Int, form: String, chunkRows: Int): LossRecord {
     val java = Path.of(System.getProperty("java.home"), "bin", "java").toString()
-    val command = mutableListOf(java, "-Xmx1g")
+    // JavaCPP refuses allocations once the process holds more than twice -Xmx (its default
+    // maxPhysicalBytes): the tensors here are native, so that limit is lifted, not the heap raised
+    val command = mutableListOf(java, "-Xmx1g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0")
     System.getProperty("org.bytedeco.javacpp.cachedir")?.let { command += "-Dorg.bytedeco.javacpp.cachedir=$it" }
     command += listOf("-cp", System.getProperty("java.class.path"), "io.github.kontrast.samples.bench.LossBenchmarkKt")
     command += listOf(loss.key, "$n", "${settings.d}", "$chunkRows", "${settings.repeats}", "${settings.warmup}")
@@ -103,8 +105,9 @@ class LossSuite(private val settings: LossSuiteSettings, private val log: (Strin
       val median = last?.getOrNull(0)?.toDoubleOrNull()
       val rss = last?.getOrNull(1)?.toLongOrNull()
       if (process.exitValue() != 0 || median == null || rss == null) {
-        val tail = lines.takeLast(3).joinToString(" | ").take(300)
-        return LossRecord(engine, loss.key, n, settings.d, form, chunkRows, null, null, "failed (exit ${process.exitValue()}): $tail")
+        // the exception's own line says why (out of memory, say); the stack trace under it does not
+        val why = lines.firstOrNull { it.contains("Exception") || it.contains("Error") }?.trim() ?: lines.takeLast(3).joinToString(" | ")
+        return LossRecord(engine, loss.key, n, settings.d, form, chunkRows, null, null, "failed (exit ${process.exitValue()}): ${why.take(300)}")
       }
       return LossRecord(engine, loss.key, n, settings.d, form, chunkRows, median, rss, null)
     } finally {
