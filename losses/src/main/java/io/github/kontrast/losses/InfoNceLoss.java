@@ -9,6 +9,7 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * InfoNCE (van den Oord et al. 2018): cross-entropy of the positive key against the negatives,
@@ -25,11 +26,17 @@ import org.tensorflow.types.TFloat32;
  * vectors: {@code withDistance(Distances.dot())}; a distance such as {@code squaredEuclidean()}
  * enters negated. NONE gives one loss per query [B].
  */
-public record InfoNceLoss(float temperature, Distance distance, Reduction reduction) {
+public record InfoNceLoss(float temperature, Distance distance, Reduction reduction, int chunkRows) {
   public InfoNceLoss {
     Checks.positive("temperature", temperature);
     Checks.notNull("distance", distance);
     Checks.notNull("reduction", reduction);
+    ChunkedContrastive.checkOption(chunkRows, reduction);
+  }
+
+  /** The full-matrix form. */
+  public InfoNceLoss(float temperature, Distance distance, Reduction reduction) {
+    this(temperature, distance, reduction, 0);
   }
 
   public static InfoNceLoss create() {
@@ -38,16 +45,26 @@ public record InfoNceLoss(float temperature, Distance distance, Reduction reduct
 
   /** Must be > 0. */
   public InfoNceLoss withTemperature(float temperature) {
-    return new InfoNceLoss(temperature, distance, reduction);
+    return new InfoNceLoss(temperature, distance, reduction, chunkRows);
   }
 
   /** The similarity of query and keys (a distance is negated). */
   public InfoNceLoss withDistance(Distance distance) {
-    return new InfoNceLoss(temperature, distance, reduction);
+    return new InfoNceLoss(temperature, distance, reduction, chunkRows);
   }
 
   public InfoNceLoss withReduction(Reduction reduction) {
-    return new InfoNceLoss(temperature, distance, reduction);
+    return new InfoNceLoss(temperature, distance, reduction, chunkRows);
+  }
+
+  /**
+   * For the in-batch form {@link #call(Ops, Operand, Operand)}: computes the [B,B] similarity
+   * matrix {@code chunkRows} queries at a time, forward and backward, never whole ({@link
+   * ChunkedContrastive}); 0 (the default) builds the full matrix. Needs a static batch size and
+   * reduction MEAN or SUM. The explicit-negatives form holds only [B,K+1] logits and ignores it.
+   */
+  public InfoNceLoss withChunkRows(int chunkRows) {
+    return new InfoNceLoss(temperature, distance, reduction, chunkRows);
   }
 
   /** query [B,D], positiveKey [B,D], negativeKeys [B,K,D]; the positive is column 0 of the logits. */
@@ -73,8 +90,17 @@ public record InfoNceLoss(float temperature, Distance distance, Reduction reduct
   /** In-batch negatives: query [B,D] against all positive keys [B,D]; row i's positive is key i. */
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> query, Operand<TFloat32> positiveKey) {
     Checks.pair("query", query, "positiveKey", positiveKey);
-    Operand<TFloat32> logits = tf.math.div(
-        distance.asSimilarity(tf, distance.matrix(tf, query, positiveKey)), tf.constant(temperature));
-    return reduction.reduce(tf, SoftmaxContrastive.perAnchor(tf, logits, SoftmaxContrastive.diagonal(tf, logits)));
+    ChunkedContrastive.Rows rows = (t, queries, indices) -> {
+      Operand<TFloat32> logits = t.math.div(
+          distance.asSimilarity(t, distance.matrix(t, queries, positiveKey)), t.constant(temperature));
+      return SoftmaxContrastive.perAnchor(t, logits, SoftmaxContrastive.positivesAt(t, logits, indices));
+    };
+    if (chunkRows == 0) {
+      Operand<TInt32> all = tf.range(tf.constant(0), Tensors.size(tf, query, 0), tf.constant(1));
+      return reduction.reduce(tf, rows.perAnchor(tf, query, all));
+    }
+    ChunkedContrastive.Pass pass = new ChunkedContrastive.Pass("query", query, rows);
+    Operand<TFloat32> sum = ChunkedContrastive.sum(tf, chunkRows, List.of(query, positiveKey), List.of(pass));
+    return ChunkedContrastive.reduce(tf, reduction, sum, ChunkedContrastive.staticRows(chunkRows, pass));
   }
 }

@@ -18,13 +18,20 @@ import org.tensorflow.types.TInt32;
  * anchors, as in document 004; NONE gives [2B] (the z1 anchors first).
  *
  * <p>Defaults: temperature 0.5 (document 004, SimCLR's CIFAR setting); cosine similarity (SimCLR
- * normalises the projections).
+ * normalises the projections); the full [2B,2B] matrix ({@link #withChunkRows} computes it in row
+ * blocks).
  */
-public record NtXentLoss(float temperature, Distance distance, Reduction reduction) {
+public record NtXentLoss(float temperature, Distance distance, Reduction reduction, int chunkRows) {
   public NtXentLoss {
     Checks.positive("temperature", temperature);
     Checks.notNull("distance", distance);
     Checks.notNull("reduction", reduction);
+    ChunkedContrastive.checkOption(chunkRows, reduction);
+  }
+
+  /** The full-matrix form. */
+  public NtXentLoss(float temperature, Distance distance, Reduction reduction) {
+    this(temperature, distance, reduction, 0);
   }
 
   public static NtXentLoss create() {
@@ -33,31 +40,46 @@ public record NtXentLoss(float temperature, Distance distance, Reduction reducti
 
   /** Must be > 0. */
   public NtXentLoss withTemperature(float temperature) {
-    return new NtXentLoss(temperature, distance, reduction);
+    return new NtXentLoss(temperature, distance, reduction, chunkRows);
   }
 
   /** The similarity between views (a distance is negated). */
   public NtXentLoss withDistance(Distance distance) {
-    return new NtXentLoss(temperature, distance, reduction);
+    return new NtXentLoss(temperature, distance, reduction, chunkRows);
   }
 
   public NtXentLoss withReduction(Reduction reduction) {
-    return new NtXentLoss(temperature, distance, reduction);
+    return new NtXentLoss(temperature, distance, reduction, chunkRows);
+  }
+
+  /**
+   * Computes the similarity matrix {@code chunkRows} anchors at a time, forward and backward, never
+   * whole ({@link ChunkedContrastive}); 0 (the default) builds the full matrix. Needs a static batch
+   * size and reduction MEAN or SUM.
+   */
+  public NtXentLoss withChunkRows(int chunkRows) {
+    return new NtXentLoss(temperature, distance, reduction, chunkRows);
   }
 
   /** z1, z2 [B,D]: two views of the same B examples, row by row. */
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> z1, Operand<TFloat32> z2) {
     Checks.pair("z1", z1, "z2", z2);
     Operand<TFloat32> z = tf.concat(List.of(z1, z2), tf.constant(0));
-    Operand<TFloat32> logits =
-        tf.math.div(distance.asSimilarity(tf, distance.matrix(tf, z, z)), tf.constant(temperature));
     Operand<TInt32> b = Tensors.size(tf, z1, 0);
     Operand<TInt32> twoB = tf.math.mul(b, tf.constant(2));
-    // anchor i < B pairs with i + B, anchor i >= B with i - B
-    Operand<TInt32> partners = tf.concat(
-        List.of(tf.range(b, twoB, tf.constant(1)), tf.range(tf.constant(0), b, tf.constant(1))), tf.constant(0));
-    Operand<TFloat32> perAnchor = SoftmaxContrastive.perAnchor(
-        tf, logits, SoftmaxContrastive.positivesAt(tf, logits, partners), SoftmaxContrastive.diagonal(tf, logits));
-    return reduction.reduce(tf, perAnchor);
+    ChunkedContrastive.Rows rows = (t, anchors, indices) -> {
+      Operand<TFloat32> logits =
+          t.math.div(distance.asSimilarity(t, distance.matrix(t, anchors, z)), t.constant(temperature));
+      // anchor i < B pairs with i + B, anchor i >= B with i - B
+      Operand<TInt32> partners = t.math.floorMod(t.math.add(indices, b), twoB);
+      return SoftmaxContrastive.perAnchor(t, logits, SoftmaxContrastive.positivesAt(t, logits, partners),
+          SoftmaxContrastive.positivesAt(t, logits, indices));
+    };
+    if (chunkRows == 0) {
+      return reduction.reduce(tf, rows.perAnchor(tf, z, tf.range(tf.constant(0), twoB, tf.constant(1))));
+    }
+    ChunkedContrastive.Pass pass = new ChunkedContrastive.Pass("z1", z, rows);
+    Operand<TFloat32> sum = ChunkedContrastive.sum(tf, chunkRows, List.of(z1, z2), List.of(pass));
+    return ChunkedContrastive.reduce(tf, reduction, sum, ChunkedContrastive.staticRows(chunkRows, pass));
   }
 }

@@ -81,9 +81,13 @@ public final class Tensors {
 
   /** 1 where labels[i] == labels[j], as floats [B,B]; carries no gradient. */
   public static Operand<TFloat32> sameLabel(Ops tf, Operand<? extends TNumber> labels) {
-    Operand<TFloat32> l = toFloat(tf, labels);
-    Operand<TFloat32> col = tf.expandDims(l, tf.constant(1));
-    Operand<TFloat32> row = tf.expandDims(l, tf.constant(0));
+    return sameLabel(tf, labels, labels);
+  }
+
+  /** 1 where rowLabels[i] == colLabels[j], as floats [N,M]; carries no gradient. */
+  public static Operand<TFloat32> sameLabel(Ops tf, Operand<? extends TNumber> rowLabels, Operand<? extends TNumber> colLabels) {
+    Operand<TFloat32> col = tf.expandDims(toFloat(tf, rowLabels), tf.constant(1));
+    Operand<TFloat32> row = tf.expandDims(toFloat(tf, colLabels), tf.constant(0));
     return tf.stopGradient(tf.dtypes.cast(tf.math.equal(col, row), TFloat32.class));
   }
 }
