@@ -266,4 +266,30 @@ class ContrastiveLossSpec : FunSpec({
     l.toString() shouldContain "margin=2.0"
     l.toString() shouldContain "miner=allPairs"
   }
+
+  test("withDistance: squared Euclidean pulls by d^2 and pushes by (margin - d)^2 with d the squared distance") {
+    // (0,0) against (0.3,0.4): squared distance 0.25; similar: 0.25^2 = 0.0625; dissimilar: (1 - 0.25)^2 = 0.5625
+    val x1 = mat(f(0, 0), f(0, 0))
+    val x2 = mat(f(0.3, 0.4), f(0.3, 0.4))
+    Tf.eagerOn(listOf(x1, x2)) { tf, (a, b) ->
+      ContrastiveLoss.create().withDistance(Distances.squaredEuclidean()).withReduction(Reduction.NONE).call(tf, a, b, tf.constant(f(1, 0)))
+    }.shouldMatch(listOf(0.0625, 0.5625), "squared Euclidean")
+  }
+
+  test("precomputed distances and tuples are checked when the graph is built") {
+    val loss = ContrastiveLoss.create()
+    Tf.graph { tf ->
+      shouldThrow<IllegalArgumentException> { loss.callOnDistance(tf, Tf.placeholder(tf, 4), Tf.placeholder(tf, 3)) }
+        .message.let { it shouldContain "'labels'"; it shouldContain "'distance'"; it shouldContain "[3]"; it shouldContain "[4]" }
+      shouldThrow<IllegalArgumentException> { loss.callOnDistance(tf, Tf.placeholder(tf, 4), Tf.placeholder(tf, 4, 1)) }
+        .message.let { it shouldContain "'labels'"; it shouldContain "rank 1"; it shouldContain "[4, 1]" }
+      shouldThrow<IllegalArgumentException> { loss.callOnDistance(tf, Tf.placeholder(tf, 0), Tf.placeholder(tf, 0)) }
+        .message.let { it shouldContain "'distance'"; it shouldContain "empty"; it shouldContain "[0]" }
+      val tuples = IndexPairs(tf.constant(intArrayOf(0)), tf.constant(intArrayOf(1)), tf.constant(intArrayOf(0)), tf.constant(intArrayOf(2)))
+      shouldThrow<IllegalArgumentException> { loss.call(tf, Tf.placeholder(tf, 4, 3, 1), tuples) }
+        .message.let { it shouldContain "'embeddings'"; it shouldContain "rank 2"; it shouldContain "[4, 3, 1]" }
+      shouldThrow<IllegalArgumentException> { loss.call(tf, Tf.placeholder(tf, 0, 3), tuples) }
+        .message.let { it shouldContain "'embeddings'"; it shouldContain "empty"; it shouldContain "[0, 3]" }
+    }
+  }
 })

@@ -224,4 +224,20 @@ class TripletLossSpec : FunSpec({
     TripletLoss.create().withSquaredDistance(true).squaredDistance() shouldBe true
     TripletLoss.create().toString() shouldContain "miner=batchAll"
   }
+
+  test("withSquaredDistance(false) gives the Euclidean loss back") {
+    val back = TripletLoss.create().withSquaredDistance(true).withSquaredDistance(false)
+    back.squaredDistance() shouldBe false
+    explicit(back).shouldMatch(expected(::euclid, 1.0, false), "euclidean again")
+  }
+
+  test("tuples on embeddings of the wrong rank or an empty batch name 'embeddings'") {
+    Tf.graph { tf ->
+      val tuples = IndexTriplets(tf.constant(intArrayOf(0)), tf.constant(intArrayOf(1)), tf.constant(intArrayOf(2)))
+      shouldThrow<IllegalArgumentException> { TripletLoss.create().call(tf, Tf.placeholder(tf, 4, 3, 1), tuples) }
+        .message.let { it shouldContain "'embeddings'"; it shouldContain "rank 2"; it shouldContain "[4, 3, 1]" }
+      shouldThrow<IllegalArgumentException> { TripletLoss.create().call(tf, Tf.placeholder(tf, 0, 3), tuples) }
+        .message.let { it shouldContain "'embeddings'"; it shouldContain "empty"; it shouldContain "[0, 3]" }
+    }
+  }
 })

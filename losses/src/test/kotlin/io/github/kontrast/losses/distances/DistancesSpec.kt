@@ -129,4 +129,22 @@ class DistancesSpec : FunSpec({
       }
     }
   }
+
+  test("grouped and matrix name the argument of the wrong rank or size") {
+    Tf.graph { tf ->
+      for (d in all) {
+        shouldThrow<IllegalArgumentException> { d.matrix(tf, Tf.placeholder(tf, 3, 4), Tf.placeholder(tf, 2, 4, 1)) }
+          .message.let { it shouldContain "'b'"; it shouldContain "rank 2"; it shouldContain "[2, 4, 1]" }
+        shouldThrow<IllegalArgumentException> { d.grouped(tf, Tf.placeholder(tf, 2, 3, 1), Tf.placeholder(tf, 2, 4, 3)) }
+          .message.let { it shouldContain "'a'"; it shouldContain "rank 2"; it shouldContain "[2, 3, 1]" }
+        shouldThrow<IllegalArgumentException> { d.grouped(tf, Tf.placeholder(tf, 2, 3), Tf.placeholder(tf, 2, 3)) }
+          .message.let { it shouldContain "'b'"; it shouldContain "rank 3"; it shouldContain "[2, 3]" }
+        shouldThrow<IllegalArgumentException> { d.grouped(tf, Tf.placeholder(tf, 2, 3), Tf.placeholder(tf, 5, 4, 3)) }
+          .message.let { it shouldContain "batch sizes"; it shouldContain "[2, 3]"; it shouldContain "[5, 4, 3]" }
+        shouldThrow<IllegalArgumentException> { d.grouped(tf, Tf.placeholder(tf, 2, 3), Tf.placeholder(tf, 2, 4, 5)) }
+          .message.let { it shouldContain "embedding sizes"; it shouldContain "[2, 3]"; it shouldContain "[2, 4, 5]" }
+        d.grouped(tf, Tf.placeholder(tf, -1, 3), Tf.placeholder(tf, -1, 4, 3))
+      }
+    }
+  }
 })

@@ -206,4 +206,73 @@ class MinersSpec : FunSpec({
       }.message.let { it shouldContain "'positives'"; it shouldContain "[2]" }
     }
   }
+
+  test("semi-hard keeps every positive pair of anchors that have a negative, indexed by pair") {
+    // 1-D points 0, 1, 3 of class 0 and 1.5 of class 1: six positive pairs, row 3 has no positive;
+    // the only negative, 3, is the one every pair gets (semi-hard or hardest alike)
+    val line = mat(f(0, 0), f(1, 0), f(3, 0), f(1.5, 0))
+    triplets(on(SemiHardNegativeMiner.create(), intArrayOf(0, 0, 0, 1), line)) shouldBe
+      listOf(Triple(0, 1, 3), Triple(0, 2, 3), Triple(1, 0, 3), Triple(1, 2, 3), Triple(2, 0, 3), Triple(2, 1, 3))
+  }
+
+  test("semi-hard with another distance: the band is measured in that distance") {
+    val a = mat(f(0, 0))
+    val p = mat(f(1, 0))
+    // Euclidean distances to a: 0.5, 1.1, 1.2, 2, 0.1; d(a,p) = 1, margin 0.15: band (1, 1.15) holds
+    // candidate 1. Squared (the default), the band (1, 1.15) holds none of 0.25, 1.21, 1.44, 4,
+    // 0.01: the hardest, 4
+    val c = mat(f(0.5, 0), f(1.1, 0), f(0, 1.2), f(2, 0), f(0.1, 0))
+    val semiHard = SemiHardNegativeMiner.create().withMargin(0.15f)
+    ints { tf -> semiHard.withDistance(Distances.euclidean()).negativeIndices(tf, Tf.constant(tf, a), Tf.constant(tf, p), Tf.constant(tf, c)) }
+      .toList() shouldBe listOf(1)
+    ints { tf -> semiHard.negativeIndices(tf, Tf.constant(tf, a), Tf.constant(tf, p), Tf.constant(tf, c)) }.toList() shouldBe listOf(4)
+  }
+
+  test("hard negatives on a labelled batch: k counts rows of the batch, whatever the embedding size") {
+    // (0,0), (1,0) of class 0; (0,1), (0,2), (0,3) of class 1; k = 3 is more than D = 2. Euclidean
+    // distances from 0: 1, 2, 3 and from 1: sqrt2, sqrt5, sqrt10 to rows 2, 3, 4 (all three kept,
+    // closest first); from 2, 3, 4: rows 0 then 1 (1 < sqrt2, 2 < sqrt5, 3 < sqrt10), two negatives only
+    val e = mat(f(0, 0), f(1, 0), f(0, 1), f(0, 2), f(0, 3))
+    val miner = HardNegativeMiner.create().withK(3).withDistance(Distances.euclidean())
+    pairs(on(miner, intArrayOf(0, 0, 1, 1, 1), e)) shouldBe (
+      listOf(0 to 1, 1 to 0, 2 to 3, 2 to 4, 3 to 2, 3 to 4, 4 to 2, 4 to 3) to
+        listOf(0 to 2, 0 to 3, 0 to 4, 1 to 2, 1 to 3, 1 to 4, 2 to 0, 2 to 1, 3 to 0, 3 to 1, 4 to 0, 4 to 1))
+  }
+
+  test("hard negatives: k equal to the number of candidates ranks them all; no candidates is an empty batch") {
+    // dot products with (1,0): 0.9, -1, 0.5, 0, 0.1; with (0,1): 0.1, 0, 0.5, 2, 0.8
+    ints { tf -> HardNegativeMiner.create().withK(5).negativeIndices(tf, Tf.constant(tf, anchors), Tf.constant(tf, candidates)) }
+      .toList() shouldBe listOf(0, 2, 4, 3, 1, 3, 4, 2, 0, 1)
+    Tf.graph { tf ->
+      shouldThrow<IllegalArgumentException> {
+        HardNegativeMiner.create().withK(1).negativeIndices(tf, Tf.placeholder(tf, 2, 3), Tf.placeholder(tf, 0, 3))
+      }.message.let { it shouldContain "'candidates'"; it shouldContain "empty"; it shouldContain "[0, 3]" }
+    }
+  }
+
+  test("pairs whose negatives and negative anchors differ in length are rejected") {
+    Tf.graph { tf ->
+      shouldThrow<IllegalArgumentException> {
+        IndexPairs(tf.constant(intArrayOf(0)), tf.constant(intArrayOf(1)), tf.constant(intArrayOf(0, 1)), tf.constant(intArrayOf(2)))
+      }.message.let { it shouldContain "'negatives'"; it shouldContain "[2]"; it shouldContain "[1]" }
+    }
+  }
+
+  test("explicit miners name the argument of the wrong rank or size") {
+    Tf.graph { tf ->
+      val hard = HardNegativeMiner.create().withK(2)
+      shouldThrow<IllegalArgumentException> { hard.negativeIndices(tf, Tf.placeholder(tf, 2, 3, 1), Tf.placeholder(tf, 5, 3)) }
+        .message.let { it shouldContain "'anchor'"; it shouldContain "rank 2"; it shouldContain "[2, 3, 1]" }
+      shouldThrow<IllegalArgumentException> { hard.negativeIndices(tf, Tf.placeholder(tf, 2, 3), Tf.placeholder(tf, 5, 3, 1)) }
+        .message.let { it shouldContain "'candidates'"; it shouldContain "rank 2"; it shouldContain "[5, 3, 1]" }
+      val semiHard = SemiHardNegativeMiner.create()
+      shouldThrow<IllegalArgumentException> { semiHard.negativeIndices(tf, Tf.placeholder(tf, 2, 3), Tf.placeholder(tf, 2, 3), Tf.placeholder(tf, 5, 3, 1)) }
+        .message.let { it shouldContain "'candidates'"; it shouldContain "rank 2"; it shouldContain "[5, 3, 1]" }
+      shouldThrow<IllegalArgumentException> { semiHard.negativeIndices(tf, Tf.placeholder(tf, 2, 3), Tf.placeholder(tf, 2, 3), Tf.placeholder(tf, 5, 4)) }
+        .message.let { it shouldContain "'anchor'"; it shouldContain "'candidates'"; it shouldContain "[5, 4]" }
+      shouldThrow<IllegalArgumentException> {
+        IndexTriplets(tf.constant(intArrayOf(0, 1)), tf.constant(intArrayOf(1)), tf.constant(intArrayOf(2, 3)))
+      }.message.let { it shouldContain "'positives'"; it shouldContain "[2]"; it shouldContain "[1]" }
+    }
+  }
 })
