@@ -1,0 +1,33 @@
+package io.github.kontrast.dsl.pipeline
+
+import io.github.kontrast.losses.SupConLoss
+
+/**
+ * Configures a [SupConModel]. Kotlin: the receiver of `supCon { ... }`; Java: fluent methods
+ * (`SupCon.builder().trainingSteps(470).build()`). Shared settings and the default optimizer:
+ * [SelfSupervisedBuilder].
+ *
+ * Defaults: [Encoders.smallCnn]; projector `mlp(128, 64)` (SupCon's two-layer head, narrowed);
+ * `SupConLoss.create()` (temperature 0.07, cosine: document 004's).
+ */
+class SupConBuilder : SelfSupervisedBuilder<SupConBuilder, SupConModel>() {
+  var loss: SupConLoss = SupConLoss.create()
+
+  fun loss(loss: SupConLoss): SupConBuilder = apply { this.loss = loss }
+
+  /** `loss = supConLoss(temperature = 0.1f)` in a DSL block. */
+  @JvmOverloads
+  fun supConLoss(temperature: Float = DEFAULT_LOSS.temperature()): SupConLoss = DEFAULT_LOSS.withTemperature(temperature)
+
+  override fun build(): SupConModel =
+    SupConModel(selfSupervisedSettings(), chosenEncoder(), projector ?: mlp(128, 64), inputShape, loss, preprocessing)
+
+  private companion object {
+    val DEFAULT_LOSS: SupConLoss = SupConLoss.create()
+  }
+}
+
+/** Java's entry point: `SupCon.builder()`. */
+object SupCon {
+  @JvmStatic fun builder(): SupConBuilder = SupConBuilder()
+}
