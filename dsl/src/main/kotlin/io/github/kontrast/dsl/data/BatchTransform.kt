@@ -9,5 +9,6 @@ import java.util.SplittableRandom
  * background thread: it must not touch state shared with the caller, apart from reading.
  */
 fun interface BatchTransform {
+  /** The transformed batch; [random] is this batch's own generator, the only source of randomness to use. */
   fun apply(batch: Batch, random: SplittableRandom): Batch
 }

@@ -14,7 +14,7 @@ internal class ClassIndex(private val labels: IntArray) {
     }
   }
 
-  /** A uniformly drawn image of [label] (possibly [i] itself, as np.random.choice may). */
+  /** A uniformly drawn image of [label] (possibly the image being paired itself, as np.random.choice may draw it). */
   fun sameClass(label: Int, random: SplittableRandom): Int {
     val m = members.getValue(label)
     return m[random.nextInt(m.size)]

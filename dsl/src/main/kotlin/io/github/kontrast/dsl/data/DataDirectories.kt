@@ -7,6 +7,8 @@ import java.nio.file.Path
  * `KONTRAST_DATA` environment variable, `~/.kontrast/datasets`, `~/.keras/datasets` (so files
  * Keras already downloaded are reused). Downloads go to the first of the first three.
  * [environment] and [home] are parameters so that tests can point them elsewhere.
+ *
+ * @property explicit the directory given by the user, searched first and used for downloads; null when none.
  */
 class DataDirectories @JvmOverloads constructor(
   val explicit: Path? = null,

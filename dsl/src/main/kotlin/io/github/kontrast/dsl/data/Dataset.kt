@@ -65,7 +65,11 @@ interface Dataset {
   }
 }
 
-/** A dataset held in memory as named arrays that share their first dimension. */
+/**
+ * A dataset held in memory as named arrays that share their first dimension.
+ *
+ * @property arrays the arrays by name (e.g. [Batch.IMAGE], [Batch.CLASS]); example i is row i of each.
+ */
 class ArrayDataset(val arrays: Map<String, HostArray>) : Dataset {
   constructor(vararg arrays: Pair<String, HostArray>) : this(mapOf(*arrays))
 

@@ -19,6 +19,11 @@ object FashionMnist {
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
   )
 
+  /**
+   * The training and test sets as float images `[N, 28, 28, 1]` in [0, 1] and int labels, from the
+   * first directory that has the four IDX files; `fashion-mnist/` under [dataDir] is searched first. An IOException that
+   * lists the directories tried when none has them.
+   */
   @JvmStatic
   @JvmOverloads
   fun load(dataDir: Path? = null): TrainTestImages = load(DataDirectories(dataDir), Path.of(SYSTEM_DIR))

@@ -3,6 +3,8 @@ package io.github.kontrast.dsl.data
 /**
  * A dense array on the JVM heap with a shape, row-major. It is what datasets produce and what the
  * engine copies into a TensorFlow tensor, so the first dimension is the batch dimension.
+ *
+ * @property shape the dimensions, outermost first; empty for a scalar. Do not change it: it is not copied.
  */
 sealed class HostArray(val shape: IntArray) {
   init {
@@ -24,6 +26,11 @@ sealed class HostArray(val shape: IntArray) {
   override fun toString(): String = "${javaClass.simpleName}${shape.contentToString()}"
 }
 
+/**
+ * A float array with a shape (images, embeddings, pair labels).
+ *
+ * @property data the elements, row-major; its size must be the product of [shape]. Not copied.
+ */
 class FloatHostArray(val data: FloatArray, shape: IntArray) : HostArray(shape) {
   init {
     require(data.size == elementCount) {
@@ -42,6 +49,11 @@ class FloatHostArray(val data: FloatArray, shape: IntArray) : HostArray(shape) {
   }
 }
 
+/**
+ * An int array with a shape (class labels, indices).
+ *
+ * @property data the elements, row-major; its size must be the product of [shape]. Not copied.
+ */
 class IntHostArray(val data: IntArray, shape: IntArray) : HostArray(shape) {
   init {
     require(data.size == elementCount) {

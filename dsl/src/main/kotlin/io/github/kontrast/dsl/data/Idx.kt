@@ -13,21 +13,23 @@ import java.util.zip.GZIPOutputStream
 
 /**
  * LeCun's IDX format (MNIST, Fashion-MNIST), plain or gzipped (detected from the content, not the
- * name). Only unsigned-byte data (type 0x08) is read: magic 0x00000801 for labels [N],
- * 0x00000803 for images [N, rows, cols]. Bad files fail with an IOException that names the file
+ * name). Only unsigned-byte data (type 0x08) is read: magic 0x00000801 for labels `[N]`,
+ * 0x00000803 for images `[N, rows, cols]`. Bad files fail with an IOException that names the file
  * and what is wrong; a header claiming more data than the file holds is found before allocating
  * (plain files) or while reading (gzip), never by an OutOfMemoryError.
  */
 object Idx {
+  /** The magic number of an IDX label file: unsigned bytes, one dimension. */
   const val LABELS_MAGIC = 0x00000801
+  /** The magic number of an IDX image file: unsigned bytes, three dimensions. */
   const val IMAGES_MAGIC = 0x00000803
   private const val UBYTE = 0x08
 
-  /** Labels [N]; the file must have magic [LABELS_MAGIC]. */
+  /** Labels `[N]`; the file must have magic [LABELS_MAGIC]. */
   @JvmStatic
   fun readLabels(file: Path): UInt8Array = read(file, expectedDims = 1)
 
-  /** Images [N, rows, cols]; the file must have magic [IMAGES_MAGIC]. */
+  /** Images `[N, rows, cols]`; the file must have magic [IMAGES_MAGIC]. */
   @JvmStatic
   fun readImages(file: Path): UInt8Array = read(file, expectedDims = 3)
 

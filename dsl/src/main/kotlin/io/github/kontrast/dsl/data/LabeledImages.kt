@@ -1,8 +1,11 @@
 package io.github.kontrast.dsl.data
 
 /**
- * Images with one class label each: [images] float [N, ...] (MNIST: [N, 28, 28, 1] in [0, 1]),
- * [labels] int [N]. What document 001 keeps as (x_train, y_train).
+ * Images with one class label each: [images] float `[N, ...]` (MNIST: `[N, 28, 28, 1]` in [0, 1]),
+ * [labels] int `[N]`. What document 001 keeps as (x_train, y_train).
+ *
+ * @property images the images, float, one per row.
+ * @property labels the class label of each image, int `[N]`.
  */
 class LabeledImages(val images: FloatHostArray, val labels: IntHostArray) {
   init {
@@ -77,9 +80,17 @@ class LabeledImages(val images: FloatHostArray, val labels: IntHostArray) {
   }
 }
 
-/** A training set and the validation set split off it. */
+/**
+ * A training set and the validation set split off it ([LabeledImages.split]).
+ *
+ * @property train the images kept for training.
+ * @property validation the images split off for validation.
+ */
 class ValidationSplit(val train: LabeledImages, val validation: LabeledImages) {
+  /** [train], so that `val (train, validation) = images.split()` works. */
   operator fun component1(): LabeledImages = train
+
+  /** [validation], the second half of `val (train, validation) = images.split()`. */
   operator fun component2(): LabeledImages = validation
   override fun toString(): String = "ValidationSplit(train=${train.size}, validation=${validation.size})"
 }

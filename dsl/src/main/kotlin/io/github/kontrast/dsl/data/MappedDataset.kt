@@ -10,6 +10,9 @@ import java.util.SplittableRandom
  * Randomness: in [batches], stage d of batch b of epoch e gets a generator seeded from
  * (stage seed, the epoch seed, e, b, d), so the same call gives the same augmented batches, in
  * any run. In [batch] (random access, no epoch) the seed comes from the stage seed and the indices.
+ *
+ * @property source the dataset whose batches are transformed.
+ * @property prefetch batches computed ahead on the worker thread; [DEFAULT_PREFETCH] unless [withPrefetch] set it.
  */
 class MappedDataset private constructor(
   val source: Dataset,

@@ -14,15 +14,20 @@ import java.nio.file.Path
  * 2. Keras' `mnist.npz` downloaded from [URL] into the first data directory, its SHA-256 checked
  *    ([SHA256]); a wrong hash deletes the file and fails;
  * 3. when the download is impossible (offline), the subset shipped inside the jar
- *    ([SUBSET_TRAIN]/[SUBSET_TEST] images, see [loadSubset]), saying so on [log].
+ *    ([SUBSET_TRAIN]/[SUBSET_TEST] images, see [loadSubset]), saying so on `load`'s `log`.
  * `.ci/install-data` puts the full set into the cache directory. Images are float
- * [N, 28, 28, 1] in [0, 1], labels int [N]; [TrainTestImages.source] says which source was used.
+ * `[N, 28, 28, 1]` in [0, 1], labels int `[N]`; [TrainTestImages.source] says which source was used.
  */
 object Mnist {
+  /** Where Keras downloads `mnist.npz` from; step 2 downloads it from there too. */
   const val URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
+  /** The SHA-256 of the file at [URL], lower-case hex; a download with another hash is deleted. */
   const val SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
+  /** The file name Keras caches MNIST under, looked for in every data directory. */
   const val NPZ = "mnist.npz"
+  /** Training images in the subset shipped inside the jar. */
   const val SUBSET_TRAIN = 6_000
+  /** Test images in the subset shipped inside the jar. */
   const val SUBSET_TEST = 1_000
 
   /** Classpath folder of the shipped subset (gzipped IDX and its NOTICE). */

@@ -6,9 +6,11 @@ import java.util.SplittableRandom
  * Document 001's generate_pairs: for every image i one positive pair (i, j) with j drawn from
  * i's class (j may be i, as np.random.choice may draw it) and one negative pair (i, k) with k
  * from another class; the 2N pairs are shuffled. Batches hold [Batch.FIRST] and [Batch.SECOND]
- * (the images, e.g. float [B, 28, 28, 1]) and [Batch.LABEL] (float [B]: [SIMILAR] for a
+ * (the images, e.g. float `[B, 28, 28, 1]`) and [Batch.LABEL] (float `[B]`: [SIMILAR] for a
  * positive pair, [DISSIMILAR] for a negative one, document 001's convention). Pairs are index
  * pairs into [images], so 96,000 pairs cost 1 MB, not the 600 MB of materialised images.
+ *
+ * @property images the labelled images the pairs index into.
  */
 class PairDataset private constructor(
   val images: LabeledImages,

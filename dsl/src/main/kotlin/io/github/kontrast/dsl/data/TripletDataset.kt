@@ -5,7 +5,9 @@ import java.util.SplittableRandom
 /**
  * One triplet per image, shuffled: the image as anchor, a positive drawn from its class (another
  * image when the class has one) and a negative drawn from the other classes. Batches hold
- * [Batch.ANCHOR], [Batch.POSITIVE] and [Batch.NEGATIVE] (images, e.g. float [B, 28, 28, 1]).
+ * [Batch.ANCHOR], [Batch.POSITIVE] and [Batch.NEGATIVE] (images, e.g. float `[B, 28, 28, 1]`).
+ *
+ * @property images the labelled images the triplets index into.
  */
 class TripletDataset private constructor(
   val images: LabeledImages,

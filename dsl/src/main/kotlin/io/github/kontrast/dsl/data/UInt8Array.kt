@@ -3,6 +3,9 @@ package io.github.kontrast.dsl.data
 /**
  * Unsigned bytes with a shape, row-major: what the IDX and .npy readers return before any
  * conversion (60,000 MNIST images are 47 MB as bytes and 188 MB as floats).
+ *
+ * @property shape the dimensions, outermost first; their product must be the size of [data].
+ * @property data the bytes, row-major; read them as unsigned with [get].
  */
 class UInt8Array(val shape: IntArray, val data: ByteArray) {
   init {

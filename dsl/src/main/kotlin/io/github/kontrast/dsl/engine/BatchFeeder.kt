@@ -64,7 +64,7 @@ internal class BatchFeeder(private val compiled: CompiledGraph, private val seed
     /**
      * The batch array for input [s], checked: it must exist, hold the right element type (ints are
      * accepted for a float input, as labels often are) and have the declared per-example shape, up
-     * to dimensions of size 1 ([N] and [N, 1] both fit a scalar-per-example label).
+     * to dimensions of size 1 (`[N]` and `[N, 1]` both fit a scalar-per-example label).
      */
     fun hostInput(batch: Batch, s: InputSpec): HostArray {
       val a = batch.arrays[s.name]

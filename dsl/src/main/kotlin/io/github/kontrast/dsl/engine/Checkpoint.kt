@@ -25,9 +25,18 @@ import java.util.concurrent.locks.ReentrantLock
  * The file is a small binary format of its own (magic "KTCK", version, counters, then per variable
  * its path, shape and float32 values, little-endian), written by [writeAtomically]: a crash, a
  * kill -9 or a power cut leaves either the previous checkpoint or the new one, never a mixture.
+ *
+ * @property step the number of updates done when it was taken (what the learning-rate schedule continues from).
+ * @property epoch the number of epochs done when it was taken; a resumed fit starts with the next one.
+ * @property values every variable's value, by variable path.
  */
 class Checkpoint(val step: Long, val epoch: Int, val values: Map<String, Tensor>) {
-  /** One variable's value. */
+  /**
+   * One variable's value.
+   *
+   * @property shape the variable's shape, outermost dimension first.
+   * @property data the values, row-major; as many as [shape] holds.
+   */
   class Tensor(val shape: IntArray, val data: FloatArray) {
     init {
       require(data.size == shape.fold(1) { a, b -> a * b }) { "checkpoint tensor has ${data.size} values for shape ${shape.contentToString()}" }

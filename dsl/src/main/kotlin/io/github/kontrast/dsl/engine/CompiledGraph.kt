@@ -8,11 +8,16 @@ import org.tensorflow.op.Op
 import org.tensorflow.types.TFloat32
 
 /**
- * A finished graph and the handles a [Trainer] needs: inputs, the stats vector ([total loss,
- * each loss term if several, metric1 sum, metric1 count, ...]), named outputs, the train target
+ * A finished graph and the handles a [Trainer] needs: inputs, the stats vector (`[total loss,
+ * each loss term if several, metric1 sum, metric1 count, ...]`), named outputs, the train target
  * (null when the graph has no optimizer, e.g. for inference only) and the host scalars to feed.
  *
  * It owns its [graph]: [close] frees it, after every session on it is closed.
+ *
+ * @property builder the builder that made it; its ops, variables and per-run inputs are this graph's.
+ * @property inputs the declared inputs, each fed from the batch array of its name.
+ * @property metricNames the metrics' names, in the order their sums and counts follow in the stats vector.
+ * @property optimizer the optimizer whose update the train target applies; null for an inference-only graph.
  */
 class CompiledGraph internal constructor(
   val builder: GraphBuilder,
@@ -27,15 +32,19 @@ class CompiledGraph internal constructor(
   val optimizer: Optimizer?,
   internal val hostScalars: List<HostScalar>,
 ) : AutoCloseable {
+  /** The TensorFlow graph, the builder's. */
   val graph: Graph get() = builder.graph
 
+  /** Every variable of the graph: weights, statistics, optimizer slots. */
   val variables: VariableStore get() = builder.variables
 
   private val inputsByOutput = HashMap<String, List<InputSpec>>()
 
+  /** The input fed from batch array [name]; an IllegalArgumentException that lists the inputs when there is none. */
   fun input(name: String): InputSpec =
     inputs.firstOrNull { it.name == name } ?: throw IllegalArgumentException("the graph has no input '$name'; it has ${inputs.map { it.name }}")
 
+  /** The output named [name]; an IllegalArgumentException that lists the outputs when there is none. */
   fun output(name: String): Operand<*> =
     outputs[name] ?: throw IllegalArgumentException("the graph has no output '$name'; it has ${outputs.keys}")
 
@@ -45,5 +54,6 @@ class CompiledGraph internal constructor(
     inputs.filter { it.placeholder.op() in upstream }
   }
 
+  /** Frees the graph; close every session on it first. */
   override fun close() = graph.close()
 }

@@ -3,6 +3,11 @@ package io.github.kontrast.dsl.engine
 /**
  * Stops training when [monitor] has not improved by more than [minDelta] for [patience] epochs,
  * as Keras' EarlyStopping (mode "min" unless [maximize]).
+ *
+ * @property monitor the epoch log key watched, e.g. "val_loss" (the default) or "val_pair_accuracy".
+ * @property patience epochs without improvement tolerated before stopping; 0, Keras' default, stops at the first.
+ * @property minDelta the least change that counts as an improvement; 0 by default.
+ * @property maximize whether larger is better (an accuracy) rather than smaller (a loss, the default).
  */
 class EarlyStopping @JvmOverloads constructor(
   val monitor: String = "val_loss",
@@ -22,6 +27,7 @@ class EarlyStopping @JvmOverloads constructor(
   var stoppedEpoch: Int = 0
     private set
 
+  /** Forgets the best value and the epochs waited, so that one instance can serve several fits. */
   override fun onTrainBegin(control: TrainingControl) {
     best = Double.NaN
     wait = 0

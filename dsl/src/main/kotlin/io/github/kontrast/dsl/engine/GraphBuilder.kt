@@ -33,9 +33,15 @@ import java.util.function.LongToDoubleFunction
  *
  * The graph belongs to this builder until [compile] hands it to the [CompiledGraph]; [close]
  * frees it only if that never happened (a build that failed half-way).
+ *
+ * @property seed the model seed: variables' initial values derive from it, and a [Trainer] seeds the batch order
+ *   and the per-step random ops with it unless given another seed.
  */
 class GraphBuilder(val seed: Long) : AutoCloseable {
+  /** The graph being built. */
   val graph = Graph()
+
+  /** The ops of [graph], for building the forward pass, losses and metrics. */
   val tf: Ops = Ops.create(graph)
 
   /** Every variable of the graph. */
@@ -289,11 +295,28 @@ class GraphBuilder(val seed: Long) : AutoCloseable {
   }
 }
 
-/** One declared input: its batch array name, per-example shape and element type. */
+/**
+ * One declared input: its batch array name, per-example shape and element type.
+ *
+ * @property name the batch array it is fed from; also names the placeholder ("input.<name>").
+ * @property shape the shape of one example, without the batch dimension.
+ * @property type the element type, float or int.
+ * @property placeholder the graph's placeholder, of shape `[-1, *shape]`.
+ */
 class InputSpec(val name: String, val shape: IntArray, val type: ElementType, val placeholder: Placeholder<*>)
 
-/** One named, weighted term of the loss. */
+/**
+ * One named, weighted term of the loss.
+ *
+ * @property name the term's name; with several terms History shows it as "<name>_loss".
+ * @property value the term, a float scalar.
+ * @property weight the factor it enters the total loss with; 1 by default.
+ */
 class LossTerm(val name: String, val value: Operand<TFloat32>, val weight: Double)
 
-/** A scalar fed every run, computed on the host from the 0-based step. */
+/**
+ * A scalar fed every run, computed on the host from the 0-based step.
+ *
+ * @property name its name; the placeholder is "kontrast.scalar.<name>".
+ */
 class HostScalar internal constructor(val name: String, internal val placeholder: Placeholder<TFloat32>, internal val value: LongToDoubleFunction)

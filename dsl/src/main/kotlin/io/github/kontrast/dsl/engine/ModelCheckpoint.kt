@@ -6,6 +6,11 @@ import java.nio.file.Path
  * Saves a checkpoint after each epoch, as Keras' ModelCheckpoint: to [path], or with [onlyBest]
  * only when [monitor] improved (lower, unless [maximize]). fit's own `checkpoint` argument saves
  * every epoch; this callback is for keeping the best one.
+ *
+ * @property path the checkpoint file, overwritten atomically at each save.
+ * @property monitor the epoch log key compared when [onlyBest]; "val_loss" by default.
+ * @property onlyBest whether to save only when [monitor] improved; false saves after every epoch.
+ * @property maximize whether larger values of [monitor] are better; false (a loss) by default.
  */
 class ModelCheckpoint @JvmOverloads constructor(
   val path: Path,
@@ -19,6 +24,7 @@ class ModelCheckpoint @JvmOverloads constructor(
   var savedEpoch: Int = 0
     private set
 
+  /** Forgets the best value seen, so that one instance can serve several fits. */
   override fun onTrainBegin(control: TrainingControl) {
     best = Double.NaN
   }

@@ -5,6 +5,7 @@ import kotlin.math.cos
 
 /** The momentum tau of an EMA copy ([GraphBuilder.momentumCopy]) as a function of the 0-based step just done. */
 fun interface MomentumSchedule {
+  /** The momentum in [0, 1] after update [step] (0-based); 1 keeps the copy as it is. */
   fun tau(step: Long): Double
 
   companion object {

@@ -21,7 +21,14 @@ import java.util.SplittableRandom
  * Every variable gets an assign-from-placeholder op, which both initializes and restores.
  */
 class VariableStore internal constructor(private val tf: Ops, private val seed: Long) : ParameterFactory, SlotFactory {
-  /** One managed variable. [initial] is its starting value, row-major. */
+  /**
+   * One managed variable. [initial] is its starting value, row-major.
+   *
+   * @property path the variable's path, "<scope>/<layer>/<param>" for a model's weights, e.g. "sequential/dense_1/kernel"; it keys the variable in checkpoints.
+   * @property variable the TensorFlow variable.
+   * @property shape the variable's shape.
+   * @property trainable whether the optimizer updates it (batch-norm statistics and slots are not trained).
+   */
   class Entry internal constructor(
     val path: String,
     val variable: Variable<TFloat32>,
@@ -33,6 +40,7 @@ class VariableStore internal constructor(private val tf: Ops, private val seed: 
   ) {
     internal lateinit var feed: Placeholder<TFloat32>
     internal lateinit var assign: Op
+    /** Number of values it holds. */
     val count: Int get() = initial.size
   }
 

@@ -17,6 +17,7 @@ import org.jetbrains.letsPlot.Figure
  * history tables as HTML tables with a plain-text twin.
  */
 class KontrastIntegration : JupyterIntegration() {
+  /** Called by the kernel when the library loads: adds the imports and registers the renderers. */
   override fun Builder.onLoaded() {
     import(*DefaultImports.all().toTypedArray())
     render<Figure> { FigureRendering.output(it) }

@@ -7,7 +7,10 @@ import org.tensorflow.types.TFloat32
 
 /** An element-wise function applied after a layer, with the Keras name it prints under. */
 interface Activation {
+  /** The Keras name, e.g. "relu", shown in summaries and error messages. */
   val name: String
+
+  /** The function applied to every element of [x]; the output has [x]'s shape. */
   fun apply(tf: Ops, x: Operand<TFloat32>): Operand<TFloat32>
 }
 
@@ -19,12 +22,25 @@ object Activations {
     override fun toString() = name
   }
 
+  /** The identity, x; the layers' default activation, as in Keras. */
   @JvmField val linear: Activation = of("linear") { _, x -> x }
+
+  /** max(x, 0). */
   @JvmField val relu: Activation = of("relu") { tf, x -> tf.nn.relu(x) }
+
+  /** The hyperbolic tangent, in (-1, 1). */
   @JvmField val tanh: Activation = of("tanh") { tf, x -> tf.math.tanh(x) }
+
+  /** 1 / (1 + exp(-x)), in (0, 1). */
   @JvmField val sigmoid: Activation = of("sigmoid") { tf, x -> tf.math.sigmoid(x) }
+
+  /** log(1 + exp(x)), a smooth relu. */
   @JvmField val softplus: Activation = of("softplus") { tf, x -> tf.math.softplus(x) }
+
+  /** x for x > 0, exp(x) - 1 otherwise (alpha 1, Keras' default). */
   @JvmField val elu: Activation = of("elu") { tf, x -> tf.nn.elu(x) }
+
+  /** Scaled elu with the self-normalizing constants of Klambauer et al. (2017), as tf.nn.selu. */
   @JvmField val selu: Activation = of("selu") { tf, x -> tf.nn.selu(x) }
 
   /** Exact GELU, x * Phi(x) = x/2 * (1 + erf(x / sqrt 2)), as Keras' default (approximate = false). */
@@ -34,7 +50,7 @@ object Activations {
     tf.math.mul(half, tf.math.add(erf, tf.constant(1f)))
   }
 
-  /** Keras' LeakyReLU default slope is 0.3 (tf.nn's is 0.2). */
+  /** x for x > 0, [alpha] * x otherwise. Keras' LeakyReLU default slope is 0.3 (tf.nn's is 0.2). */
   @JvmStatic @JvmOverloads
   fun leakyRelu(alpha: Float = 0.3f): Activation {
     require(alpha >= 0f) { "leakyRelu alpha must be >= 0, got $alpha" }

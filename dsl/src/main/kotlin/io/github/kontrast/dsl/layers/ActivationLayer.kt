@@ -3,7 +3,11 @@ package io.github.kontrast.dsl.layers
 import org.tensorflow.Operand
 import org.tensorflow.types.TFloat32
 
-/** An activation as a layer of its own, as Keras' Activation. */
+/**
+ * An activation as a layer of its own, as Keras' Activation.
+ *
+ * @property activation the function applied to every element; the shape is unchanged.
+ */
 class ActivationLayer @JvmOverloads constructor(val activation: Activation, name: String? = null) : Layer(name) {
   override val typeName get() = "Activation"
   override val kerasName get() = "activation"

@@ -9,6 +9,11 @@ import org.tensorflow.types.TFloat32
  * mean and (biased) variance normalize and an update op moves the moving statistics toward them
  * (moving = momentum * moving + (1 - momentum) * batch); in inference the moving statistics
  * normalize. The moving statistics are non-trainable parameters, saved with checkpoints.
+ *
+ * @property momentum the moving statistics' decay per training step; 0.99, Keras' default.
+ * @property epsilon added to the variance before the square root; 1e-3, Keras' default.
+ * @property center whether a learned offset beta is added after normalizing; true by default.
+ * @property scale whether a learned factor gamma multiplies after normalizing; true by default.
  */
 class BatchNorm @JvmOverloads constructor(
   val momentum: Float = 0.99f,

@@ -4,7 +4,20 @@ import org.tensorflow.Operand
 import org.tensorflow.op.nn.Conv2d
 import org.tensorflow.types.TFloat32
 
-/** 2D convolution over [height, width, channels] (NHWC), with a bias and an activation, as Keras' Conv2D. */
+/**
+ * 2D convolution over `[height, width, channels]` (NHWC), with a bias and an activation, as Keras' Conv2D.
+ *
+ * @property filters output channels, one kernel each.
+ * @property kernelHeight the kernel's height in pixels.
+ * @property kernelWidth the kernel's width in pixels; [kernelHeight] by default (a square kernel).
+ * @property strideHeight the vertical step between windows; 1 by default.
+ * @property strideWidth the horizontal step between windows; [strideHeight] by default.
+ * @property padding [Padding.VALID] (the default, as Keras) keeps only whole windows; [Padding.SAME] pads to keep ceil(size / stride).
+ * @property activation applied to the output; [Activations.linear] by default.
+ * @property useBias whether a learned bias per filter is added; true by default.
+ * @property kernelInitializer starting values of the kernel `[kernelHeight, kernelWidth, in, filters]`; Glorot uniform, as Keras.
+ * @property biasInitializer starting values of the bias; zeros, as Keras.
+ */
 class Conv2D @JvmOverloads constructor(
   val filters: Int,
   val kernelHeight: Int,

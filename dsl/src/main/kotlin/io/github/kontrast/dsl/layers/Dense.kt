@@ -3,7 +3,15 @@ package io.github.kontrast.dsl.layers
 import org.tensorflow.Operand
 import org.tensorflow.types.TFloat32
 
-/** A fully connected layer on the last axis, as Keras' Dense: activation(x W + b). */
+/**
+ * A fully connected layer on the last axis, as Keras' Dense: activation(x W + b).
+ *
+ * @property units the size of the output's last axis.
+ * @property activation applied to x W + b; [Activations.linear] by default.
+ * @property useBias whether the bias b is learned and added; true by default.
+ * @property kernelInitializer starting values of W `[in, units]`; Glorot uniform, as Keras.
+ * @property biasInitializer starting values of b; zeros, as Keras.
+ */
 class Dense @JvmOverloads constructor(
   val units: Int,
   val activation: Activation = Activations.linear,

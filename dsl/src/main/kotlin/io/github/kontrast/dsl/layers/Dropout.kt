@@ -7,6 +7,8 @@ import org.tensorflow.types.TFloat32
  * Inverted dropout as Keras does it: in training each element is zeroed with probability [rate]
  * and the survivors scaled by 1 / (1 - rate); in inference it is the identity. The mask comes from
  * a stateless random op seeded by the step, so a run resumed from a checkpoint draws the same masks.
+ *
+ * @property rate the probability of zeroing an element, in [0, 1).
  */
 class Dropout @JvmOverloads constructor(val rate: Float, name: String? = null) : Layer(name) {
   init {

@@ -3,7 +3,13 @@ package io.github.kontrast.dsl.layers
 import org.tensorflow.Operand
 import org.tensorflow.types.TFloat32
 
-/** Maps integer ids in [0, inputDim) to learned vectors: [...] -> [..., outputDim], as Keras' Embedding. */
+/**
+ * Maps integer ids in [0, inputDim) to learned vectors: `[...]` -> `[..., outputDim]`, as Keras' Embedding.
+ *
+ * @property inputDim the number of ids (the vocabulary size).
+ * @property outputDim the length of each id's vector.
+ * @property initializer starting values of the table `[inputDim, outputDim]`; uniform on [-0.05, 0.05), as Keras.
+ */
 class Embedding @JvmOverloads constructor(
   val inputDim: Int,
   val outputDim: Int,

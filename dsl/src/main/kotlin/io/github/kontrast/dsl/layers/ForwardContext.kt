@@ -13,6 +13,7 @@ import org.tensorflow.types.TInt64
  * with the train step.
  */
 class ForwardContext(
+  /** The graph's ops. */
   val tf: Ops,
   /** 1.0 in a training step, 0.0 otherwise: a float scalar so layers blend with it arithmetically. */
   val training: Operand<TFloat32>,

@@ -3,7 +3,7 @@ package io.github.kontrast.dsl.layers
 import org.tensorflow.Operand
 import org.tensorflow.types.TFloat32
 
-/** The mean over height and width: [height, width, channels] -> [channels]. */
+/** The mean over height and width: `[height, width, channels]` -> `[channels]`. */
 class GlobalAveragePooling2D @JvmOverloads constructor(name: String? = null) : Layer(name) {
   override val typeName get() = "GlobalAveragePooling2D"
   override val kerasName get() = "global_average_pooling2d"

@@ -28,10 +28,13 @@ internal fun fans(shape: IntArray): Pair<Double, Double> = when (shape.size) {
 object Initializers {
   private fun count(shape: IntArray) = shape.fold(1) { a, b -> a * b }
 
+  /** All 0: Keras' default for biases and batch norm's beta and moving mean. */
   @JvmStatic fun zeros(): Initializer = constant(0f)
 
+  /** All 1: batch norm's gamma and moving variance. */
   @JvmStatic fun ones(): Initializer = constant(1f)
 
+  /** Every value [value]. */
   @JvmStatic fun constant(value: Float): Initializer = Initializer { shape, _ -> FloatArray(count(shape)) { value } }
 
   /** Uniform on [min, max); Keras' RandomUniform defaults to [-0.05, 0.05). */
@@ -55,18 +58,25 @@ object Initializers {
     return Initializer { shape, r -> FloatArray(count(shape)) { (mean + stddev * truncated(r)).toFloat() } }
   }
 
+  /** Glorot (Xavier) uniform: uniform on +-sqrt(6 / (fan-in + fan-out)); Keras' default for kernels. */
   @JvmStatic fun glorotUniform(): Initializer = varianceScaling(1.0, Mode.FAN_AVG, uniform = true)
 
+  /** Glorot (Xavier) normal: truncated normal with variance 2 / (fan-in + fan-out). */
   @JvmStatic fun glorotNormal(): Initializer = varianceScaling(1.0, Mode.FAN_AVG, uniform = false)
 
+  /** He uniform: uniform on +-sqrt(6 / fan-in), for relu layers. */
   @JvmStatic fun heUniform(): Initializer = varianceScaling(2.0, Mode.FAN_IN, uniform = true)
 
+  /** He normal: truncated normal with variance 2 / fan-in, for relu layers. */
   @JvmStatic fun heNormal(): Initializer = varianceScaling(2.0, Mode.FAN_IN, uniform = false)
 
+  /** LeCun uniform: uniform on +-sqrt(3 / fan-in), for selu layers. */
   @JvmStatic fun lecunUniform(): Initializer = varianceScaling(1.0, Mode.FAN_IN, uniform = true)
 
+  /** LeCun normal: truncated normal with variance 1 / fan-in, for selu layers. */
   @JvmStatic fun lecunNormal(): Initializer = varianceScaling(1.0, Mode.FAN_IN, uniform = false)
 
+  /** Which fan [varianceScaling] divides by: the inputs', the outputs', or their mean. */
   enum class Mode { FAN_IN, FAN_OUT, FAN_AVG }
 
   /**

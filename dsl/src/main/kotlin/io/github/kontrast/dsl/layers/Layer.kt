@@ -60,9 +60,13 @@ enum class ElementType { FLOAT, INT }
 
 /**
  * One parameter of a layer.
+ * @property name the parameter's name within its layer, e.g. "kernel", "bias", "gamma".
+ * @property shape the parameter's shape.
+ * @property initializer computes its starting values.
  * @property trainable false for statistics the layer updates itself (batch norm's moving mean)
  */
 class ParamSpec(val name: String, val shape: IntArray, val initializer: Initializer, val trainable: Boolean = true) {
+  /** Number of values: the product of [shape]. */
   val count: Int get() = shape.fold(1) { a, b -> a * b }
 }
 
@@ -72,5 +76,10 @@ internal fun windowOutput(size: Int, window: Int, stride: Int, padding: Padding)
   Padding.SAME -> (size + stride - 1) / stride
 }
 
-/** Convolution and pooling padding, as TensorFlow names them. */
+/**
+ * Convolution and pooling padding, as TensorFlow names them: VALID keeps only windows that fit
+ * inside the input, SAME pads so that the output has ceil(size / stride) positions.
+ *
+ * @property tfName the name TensorFlow's ops take.
+ */
 enum class Padding(val tfName: String) { VALID("VALID"), SAME("SAME") }

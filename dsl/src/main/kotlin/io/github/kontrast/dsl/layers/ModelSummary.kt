@@ -3,6 +3,11 @@ package io.github.kontrast.dsl.layers
 /**
  * A Keras-style model summary: one row per layer with its output shape and parameter count, and
  * the totals. [toString] renders the table; parameters shared between calls count once.
+ *
+ * @property title the model's name, printed as `Model: "<title>"`.
+ * @property rows the input row, then one row per layer.
+ * @property trainableParams parameters the optimizer updates.
+ * @property nonTrainableParams parameters it does not (batch norm's moving statistics, frozen layers).
  */
 class ModelSummary(
   val title: String,
@@ -10,9 +15,17 @@ class ModelSummary(
   val trainableParams: Long,
   val nonTrainableParams: Long,
 ) {
-  /** @property outputShape rendered as Keras does, e.g. "(None, 27, 27, 128)" */
+  /**
+   * One row of the table.
+   *
+   * @property name the layer's name, e.g. "conv2d_1".
+   * @property type the layer's Keras class name, e.g. "Conv2D".
+   * @property outputShape rendered as Keras does, e.g. "(None, 27, 27, 128)"
+   * @property params the layer's parameter count.
+   */
   class Row(val name: String, val type: String, val outputShape: String, val params: Long)
 
+  /** Every parameter, trainable or not. */
   val totalParams: Long get() = trainableParams + nonTrainableParams
 
   override fun toString(): String {

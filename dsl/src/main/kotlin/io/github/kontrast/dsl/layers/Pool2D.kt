@@ -3,6 +3,12 @@ package io.github.kontrast.dsl.layers
 /**
  * The geometry that max and average pooling share: window, strides (the window by default, as in
  * Keras), padding, and the output shape they give.
+ *
+ * @property poolHeight the window's height in pixels.
+ * @property poolWidth the window's width in pixels.
+ * @property strideHeight the vertical step between windows.
+ * @property strideWidth the horizontal step between windows.
+ * @property padding [Padding.VALID] keeps only whole windows, [Padding.SAME] pads the edges.
  */
 abstract class Pool2D(
   val poolHeight: Int,

@@ -8,8 +8,11 @@ import org.tensorflow.types.TFloat32
  * A stack of layers, each feeding the next: a description that knows its shapes and parameter
  * counts before any graph exists. [instantiate] creates its variables once in a graph; the
  * returned [SequentialInstance] can then be applied to any number of inputs, sharing the weights.
+ *
+ * @property name the model's name, in its summary and as the default variable scope; "sequential" by default.
  */
 class Sequential @JvmOverloads constructor(layers: List<Layer>, val name: String = "sequential") {
+  /** The layers, input first (a copy of the list given). */
   val layers: List<Layer> = layers.toList()
 
   init {
@@ -93,11 +96,17 @@ class Sequential @JvmOverloads constructor(layers: List<Layer>, val name: String
   }
 
   companion object {
+    /** A builder for Java, the same one `sequential { }` fills in Kotlin. */
     @JvmStatic fun builder(): SequentialBuilder = SequentialBuilder()
   }
 }
 
-/** A [Sequential] whose variables exist in one graph; [apply] it to as many inputs as needed. */
+/**
+ * A [Sequential] whose variables exist in one graph; [apply] it to as many inputs as needed.
+ *
+ * @property model the model it instantiates.
+ * @property inputShape the per-example input shape it was instantiated for.
+ */
 class SequentialInstance internal constructor(
   val model: Sequential,
   val inputShape: IntArray,
@@ -113,7 +122,7 @@ class SequentialInstance internal constructor(
   /** The variables of layer [index] by parameter name ("kernel", "bias", ...). */
   fun parametersOf(index: Int): Map<String, Variable<TFloat32>> = params[index]
 
-  /** The forward pass on [x] ([batch] + [inputShape]); every call uses the same variables. */
+  /** The forward pass on [x] (`[batch]` + [inputShape]); every call uses the same variables. */
   fun apply(ctx: ForwardContext, x: Operand<*>): Operand<TFloat32> {
     val dims = x.shape().asArray()
     val perExample = dims.drop(1).map { it.toInt() }

@@ -10,6 +10,9 @@ import org.tensorflow.types.TFloat32
  * The one rule that calls a pair similar: its distance is below [threshold], or, when the value
  * is a similarity ([higherIsSimilar], e.g. cosine), above it. The pair-accuracy metric applies it
  * in the graph and `predictSimilar` on the host, so the two always agree.
+ *
+ * @property threshold the boundary; a value equal to it is not similar.
+ * @property higherIsSimilar whether the value is a similarity (larger = more alike) rather than a distance (the default).
  */
 class PairDecision @JvmOverloads constructor(val threshold: Float, val higherIsSimilar: Boolean = false) {
   init {

@@ -12,6 +12,10 @@ import org.tensorflow.types.TFloat32
  * w -= lr_t * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + epsilon)`.
  * (PyTorch adds epsilon to the bias-corrected `sqrt(v)` and defaults it to 1e-8; the two differ
  * only while `sqrt(v)` is near epsilon.)
+ *
+ * @property beta1 decay of the first-moment (mean gradient) estimate, in [0, 1); 0.9.
+ * @property beta2 decay of the second-moment (mean squared gradient) estimate, in [0, 1); 0.999.
+ * @property epsilon added to `sqrt(v)` so that the step stays finite; 1e-7.
  */
 class Adam @JvmOverloads constructor(
   override val schedule: LearningRateSchedule,

@@ -14,6 +14,12 @@ import org.tensorflow.types.TFloat32
  * Parameters whose names [excludeFromDecay] matches get Adam's update without decay; Keras decays
  * everything by default, and so does [ParameterFilter.NONE]. Recipes that spare biases and
  * normalization parameters pass [ParameterFilter.BIASES_AND_NORMALIZATION].
+ *
+ * @property weightDecay the decay per unit of learning rate, >= 0; 0.004 (0 turns AdamW into Adam).
+ * @property beta1 decay of the first-moment estimate, in [0, 1); 0.9.
+ * @property beta2 decay of the second-moment estimate, in [0, 1); 0.999.
+ * @property epsilon added to `sqrt(v)` so that the step stays finite; 1e-7.
+ * @property excludeFromDecay the parameters updated without decay; [ParameterFilter.NONE] by default.
  */
 class AdamW @JvmOverloads constructor(
   override val schedule: LearningRateSchedule,

@@ -1,6 +1,10 @@
 package io.github.kontrast.dsl.optim
 
-/** The same learning rate at every step. */
+/**
+ * The same learning rate at every step.
+ *
+ * @property learningRate the rate, > 0.
+ */
 class ConstantSchedule(val learningRate: Double) : LearningRateSchedule {
   init {
     requirePositive("learningRate", learningRate)

@@ -18,6 +18,12 @@ import org.tensorflow.types.TFloat32
  * Excluded parameters get neither weight decay nor the trust ratio: plain momentum SGD with the
  * rate inside the accumulator. (SimCLR's code divides by `||g'||` instead of
  * `||g|| + weightDecay * ||w||`; this follows the paper's formula.)
+ *
+ * @property momentum the accumulator's decay, in [0, 1); 0.9.
+ * @property weightDecay the L2 factor added to the gradient of parameters not excluded; 1e-6.
+ * @property eta the trust coefficient scaling `||w|| / ||g||`; 0.001.
+ * @property nesterov whether to use Nesterov momentum; false.
+ * @property exclude the parameters that get plain momentum SGD; biases and normalization parameters by default.
  */
 class Lars @JvmOverloads constructor(
   override val schedule: LearningRateSchedule,

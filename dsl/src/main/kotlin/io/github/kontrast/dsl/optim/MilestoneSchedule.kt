@@ -3,6 +3,9 @@ package io.github.kontrast.dsl.optim
 /**
  * Multiplies the learning rate by [gamma] at each milestone, as PyTorch's `MultiStepLR`:
  * from step `milestones[i]` on, the rate is `initialRate * gamma^(i + 1)`.
+ *
+ * @property initialRate the rate before the first milestone, > 0.
+ * @property gamma the factor applied at each milestone, in (0, 1].
  */
 class MilestoneSchedule(val initialRate: Double, milestones: List<Long>, val gamma: Double) : LearningRateSchedule {
   /** The steps at which the rate drops, strictly increasing. */

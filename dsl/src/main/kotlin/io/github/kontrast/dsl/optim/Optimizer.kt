@@ -6,7 +6,12 @@ import org.tensorflow.op.Ops
 import org.tensorflow.op.core.Variable
 import org.tensorflow.types.TFloat32
 
-/** A trainable parameter as an optimizer sees it: its graph variable and a stable name. */
+/**
+ * A trainable parameter as an optimizer sees it: its graph variable and a stable name.
+ *
+ * @property name the variable's path, e.g. "sequential/dense/kernel"; [ParameterFilter]s match it.
+ * @property variable the variable the update writes to.
+ */
 class Parameter(val name: String, val variable: Variable<TFloat32>)
 
 /**
@@ -15,6 +20,7 @@ class Parameter(val name: String, val variable: Variable<TFloat32>)
  * it, so that optimizers never own storage and a restored run continues exactly.
  */
 fun interface SlotFactory {
+  /** A new slot [slotName] (e.g. "m", "momentum") of [parameter]; asking twice for one slot of one parameter fails. */
   fun slot(parameter: Parameter, slotName: String): Variable<TFloat32>
 }
 

@@ -12,6 +12,11 @@ import org.tensorflow.types.TFloat32
  * with `mg = rho mg + (1 - rho) g`); `a = momentum * a + d; w -= a`. The mean square starts at
  * zero as in Keras (TF1 started it at one). PyTorch's defaults differ: lr 0.01, alpha 0.99, eps
  * 1e-8 added outside the square root.
+ *
+ * @property rho decay of the mean square (and of the mean gradient when [centered]), in [0, 1); 0.9.
+ * @property momentum the accumulator's decay, in [0, 1); 0, no momentum.
+ * @property epsilon added to the mean square under the square root; 1e-7.
+ * @property centered whether to divide by the variance estimate `s - mg^2` instead of `s`; false.
  */
 class RmsProp @JvmOverloads constructor(
   override val schedule: LearningRateSchedule,

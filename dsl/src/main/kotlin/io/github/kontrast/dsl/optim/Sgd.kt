@@ -15,6 +15,9 @@ import org.tensorflow.types.TFloat32
  * `a = mu * a + g; w -= lr_t * a`, or with Nesterov `w -= lr_t * (g + mu * a)`.
  * For a constant rate this is exactly Keras' velocity form; with a schedule the rate scales the
  * whole accumulated step, as in PyTorch. Without momentum it is `w -= lr_t * g` and keeps no slot.
+ *
+ * @property momentum `mu`, the accumulator's decay, in [0, 1); 0, plain SGD.
+ * @property nesterov whether to use Nesterov momentum (needs momentum > 0); false.
  */
 class Sgd @JvmOverloads constructor(
   override val schedule: LearningRateSchedule,

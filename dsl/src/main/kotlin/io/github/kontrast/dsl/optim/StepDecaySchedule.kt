@@ -3,6 +3,10 @@ package io.github.kontrast.dsl.optim
 /**
  * Multiplies the learning rate by [gamma] every [everySteps] steps, as PyTorch's `StepLR`:
  * `initialRate * gamma^floor(step / everySteps)`.
+ *
+ * @property initialRate the rate of the first [everySteps] steps, > 0.
+ * @property everySteps the number of steps between two drops, > 0.
+ * @property gamma the factor applied at each drop, in (0, 1].
  */
 class StepDecaySchedule(val initialRate: Double, val everySteps: Long, val gamma: Double) : LearningRateSchedule {
   init {

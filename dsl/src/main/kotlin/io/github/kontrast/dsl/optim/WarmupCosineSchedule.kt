@@ -17,6 +17,11 @@ import kotlin.math.cos
  * - `s > totalSteps`: [floor].
  *
  * With `warmupSteps = 0` it is a plain cosine decay.
+ *
+ * @property peak the rate at the end of the warmup, > 0.
+ * @property warmupSteps the length of the linear warmup in steps, >= 0.
+ * @property totalSteps the step at which the cosine reaches [floor], > [warmupSteps].
+ * @property floor the final rate, in [0, [peak]]; 0 by default.
  */
 class WarmupCosineSchedule(
   val peak: Double,

@@ -44,24 +44,30 @@ abstract class PipelineBuilder<B : PipelineBuilder<B, M>, M : Pipeline> protecte
   @Suppress("UNCHECKED_CAST")
   protected val self: B get() = this as B
 
+  /** Sets [seed]; Java's counterpart of `seed = 42`. */
   fun seed(seed: Long): B = self.also { this.seed = seed }
 
+  /** Sets [inputShape], the per-example shape, e.g. `input(28, 28, 1)`; every dimension must be > 0. */
   fun input(vararg shape: Int): B {
     require(shape.isNotEmpty() && shape.all { it > 0 }) { "input shape must have positive dimensions, got ${shape.contentToString()}" }
     inputShape = shape.copyOf()
     return self
   }
 
+  /** Sets [encoder], the model that embeds each input. */
   fun encoder(encoder: Sequential): B = self.also { this.encoder = encoder }
 
   /** Kotlin: `encoder { conv2d(128, 2, activation = relu); ... }`. */
   fun encoder(block: SequentialBuilder.() -> Unit): B =
     encoder(SequentialBuilder().apply { name = defaultEncoderName }.apply(block).build())
 
+  /** Sets [optimizer], e.g. `optimizer(Optimizers.adam(1e-3))` from Java. */
   fun optimizer(optimizer: Optimizer): B = self.also { this.optimizer = optimizer }
 
+  /** Sets [verbosity], what fit prints. */
   fun verbosity(verbosity: Verbosity): B = self.also { this.verbosity = verbosity }
 
+  /** Sets [quiet]: true prints one line per epoch, false the progress bar. */
   fun quiet(quiet: Boolean): B = self.also { this.quiet = quiet }
 
   /** Adam inside a DSL block without an import: `optimizer = adam(1e-3)` (the same as the top-level `adam`). */

@@ -22,8 +22,11 @@ import org.tensorflow.types.TInt32
  * instances (shared weights wherever an instance is applied twice), momentum copies, named and
  * weighted loss terms, metrics, named outputs, and the [embedding] that `embed` and `export` use.
  * The engine's [GraphBuilder] is underneath ([builder]) for anything else.
+ *
+ * @property builder the engine's builder of this graph, for what this class does not offer.
  */
 class PipelineGraph internal constructor(val builder: GraphBuilder) {
+  /** The graph's ops, for the method's own computations (distances, losses, outputs). */
   val tf: Ops get() = builder.tf
 
   /** What layers read: the training flag, the step's seeds. */
@@ -105,6 +108,7 @@ class PipelineGraph internal constructor(val builder: GraphBuilder) {
 
 /** How a method builds its graph; [Pipeline]'s constructor calls it once, before anything else. */
 fun interface GraphDefinition {
+  /** Declares the method's inputs, encoders, losses, metrics, outputs and embedding on [g]. */
   fun build(g: PipelineGraph)
 }
 
@@ -114,6 +118,7 @@ fun interface GraphDefinition {
  * dataset yields them. Must use only constants: it is rebuilt in the export graph.
  */
 fun interface Preprocessing {
+  /** The preprocessed images, float `[B, ...]`, from [images] as the batch array holds them. */
   fun apply(tf: Ops, images: Operand<TFloat32>): Operand<TFloat32>
 
   companion object {
@@ -127,6 +132,12 @@ fun interface Preprocessing {
  * What `embed` computes and `export` writes: batch array [input] ([inputShape] per example)
  * through [preprocessing] and [encoder] to [size] numbers per example. [variablePaths] are the
  * training graph's paths of the encoder's variables, in the encoder's order.
+ *
+ * @property input the batch array the embedding reads.
+ * @property inputShape the shape of one example of [input], without the batch dimension.
+ * @property encoder the model that embeds, ending in one vector per example.
+ * @property preprocessing the graph ops applied to the images before [encoder].
+ * @property size the embedding's length: numbers per example.
  */
 class EmbeddingSpec internal constructor(
   val input: String,

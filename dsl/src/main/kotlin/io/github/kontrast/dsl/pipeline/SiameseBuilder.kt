@@ -19,6 +19,7 @@ import io.github.kontrast.losses.PairConvention
  * `ContrastiveLoss.withDistance`.
  */
 class SiameseBuilder : PipelineBuilder<SiameseBuilder, SiameseModel>(intArrayOf(28, 28, 1), "siamese_twin") {
+  /** The loss, and with it the distance between embeddings and the label convention; `ContrastiveLoss.create()` by default. */
   var loss: ContrastiveLoss = ContrastiveLoss.create()
 
   /** Pairs closer than this are predicted similar (further, for a similarity). */
@@ -27,10 +28,13 @@ class SiameseBuilder : PipelineBuilder<SiameseBuilder, SiameseModel>(intArrayOf(
   /** Null: pair accuracy at [threshold] and the mean positive and negative distances. */
   var metrics: List<Metric<PairOutputs>>? = null
 
+  /** Sets [loss]. */
   fun loss(loss: ContrastiveLoss): SiameseBuilder = apply { this.loss = loss }
 
+  /** Sets [threshold]; it must be finite. */
   fun threshold(threshold: Float): SiameseBuilder = apply { this.threshold = threshold }
 
+  /** Sets [metrics], replacing the default ones (a copy of the list is kept). */
   fun metrics(metrics: List<Metric<PairOutputs>>): SiameseBuilder = apply { this.metrics = metrics.toList() }
 
   /**
@@ -63,5 +67,6 @@ class SiameseBuilder : PipelineBuilder<SiameseBuilder, SiameseModel>(intArrayOf(
 
 /** Java's entry point: `Siamese.builder()`. */
 object Siamese {
+  /** A builder with the defaults listed on [SiameseBuilder]. */
   @JvmStatic fun builder(): SiameseBuilder = SiameseBuilder()
 }

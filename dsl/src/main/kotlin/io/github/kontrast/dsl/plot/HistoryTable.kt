@@ -7,6 +7,8 @@ import java.util.Locale
  * A training run's values as a table to read: one row per key, one column per epoch, values to
  * [digits] decimals. Each key is followed by its `val_` twin, so training and validation sit one
  * under the other. [toString] is the plain-text table; a notebook shows it as an HTML table.
+ *
+ * @property digits decimals printed per value, 0 to 12; 4 by default.
  */
 class HistoryTable(history: Map<String, List<Double>>, epochs: List<Int>, val digits: Int = 4) {
   /** Epoch numbers, the column headers. */
