@@ -16,6 +16,8 @@ val walkthroughs: List<() -> Walkthrough> = listOf(
   ::SiameseMnistWalkthrough,
   ::SiameseMnistJavaWalkthrough,
   ::BenchWalkthrough,
+  ::SimClrMnistWalkthrough,
+  ::SimClrFashionWalkthrough,
 )
 
 /**
