@@ -20,6 +20,7 @@ class MocoV3Builder : SelfSupervisedBuilder<MocoV3Builder, MocoV3Model>() {
   /** The predictor on the online branch; null: the default above. */
   var predictor: Sequential? = null
 
+  /** The symmetric contrastive loss between queries and keys; `MocoLoss.create()` (temperature 0.2) by default. */
   var loss: MocoLoss = MocoLoss.create()
 
   /** tau of the momentum branch by step; null: the default above. */
@@ -28,16 +29,20 @@ class MocoV3Builder : SelfSupervisedBuilder<MocoV3Builder, MocoV3Model>() {
   /** Queued keys used as extra negatives (MoCo v2); 0: none. */
   var queueSize: Int = 0
 
+  /** Sets [predictor]. */
   fun predictor(predictor: Sequential): MocoV3Builder = apply { this.predictor = predictor }
 
   /** Kotlin: `predictor { dense(256); batchNorm(); activation(relu); dense(64) }`. */
   fun predictor(block: SequentialBuilder.() -> Unit): MocoV3Builder =
     predictor(SequentialBuilder().apply { name = "predictor" }.apply(block).build())
 
+  /** Sets [loss]. */
   fun loss(loss: MocoLoss): MocoV3Builder = apply { this.loss = loss }
 
+  /** Sets [momentum], the momentum branch's tau by step. */
   fun momentum(momentum: MomentumSchedule): MocoV3Builder = apply { this.momentum = momentum }
 
+  /** Sets [queueSize]; it must be >= 0 (0: no queue). */
   fun queueSize(size: Int): MocoV3Builder = apply { this.queueSize = size }
 
   /** `loss = moco(temperature = 0.2f, twoTemperatureScaling = true)` in a DSL block. */
@@ -69,5 +74,6 @@ class MocoV3Builder : SelfSupervisedBuilder<MocoV3Builder, MocoV3Model>() {
 
 /** Java's entry point: `MocoV3.builder()`. */
 object MocoV3 {
+  /** A builder with the defaults listed on [MocoV3Builder]. */
   @JvmStatic fun builder(): MocoV3Builder = MocoV3Builder()
 }

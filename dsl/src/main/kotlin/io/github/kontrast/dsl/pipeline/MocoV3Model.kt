@@ -32,10 +32,14 @@ class MocoV3Model internal constructor(
   settings: PipelineSettings,
   encoder: Sequential,
   projector: Sequential,
+  /** The online branch's predictor on top of the projector. */
   val predictor: Sequential,
   inputShape: IntArray,
+  /** The loss trained. */
   val loss: MocoLoss,
+  /** The momentum branch's tau by step. */
   val momentum: MomentumSchedule,
+  /** Queued keys used as extra negatives; 0: no queue. */
   val queueSize: Int,
   preprocessing: Preprocessing,
 ) : SelfSupervisedModel(

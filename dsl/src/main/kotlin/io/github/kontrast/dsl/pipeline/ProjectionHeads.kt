@@ -19,6 +19,7 @@ import io.github.kontrast.dsl.layers.Sequential
  * - SwAV: `mlp(2048, 128, batchNorm = true)`.
  */
 object ProjectionHeads {
+  /** An MLP head as described on [ProjectionHeads]; [name] names it in summaries and variable paths. */
   @JvmStatic
   @JvmOverloads
   fun mlp(

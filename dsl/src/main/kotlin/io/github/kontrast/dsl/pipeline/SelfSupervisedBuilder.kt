@@ -42,14 +42,17 @@ abstract class SelfSupervisedBuilder<B : SelfSupervisedBuilder<B, M>, M : Pipeli
   // the optimizer PipelineBuilder starts with: still this one in build() means "not set"
   private val unset: Optimizer = optimizer
 
+  /** Sets [projector]. */
   fun projector(projector: Sequential): B = self.also { this.projector = projector }
 
   /** Kotlin: `projector { dense(256, activation = relu); dense(64) }`. */
   fun projector(block: SequentialBuilder.() -> Unit): B =
     projector(SequentialBuilder().apply { name = "projector" }.apply(block).build())
 
+  /** Sets [preprocessing]. */
   fun preprocessing(preprocessing: Preprocessing): B = self.also { this.preprocessing = preprocessing }
 
+  /** Sets [trainingSteps], the planned number of updates; it must be > 0. */
   fun trainingSteps(steps: Long): B = self.also { this.trainingSteps = steps }
 
   /** [ProjectionHeads.mlp] inside a DSL block without an import: `projector = mlp(256, 64)`. */

@@ -15,7 +15,9 @@ import io.github.kontrast.dsl.layers.Sequential
  */
 abstract class SelfSupervisedModel internal constructor(
   settings: PipelineSettings,
+  /** The encoder, whose output h is the embedding. */
   val encoder: Sequential,
+  /** The projection head trained with the loss and dropped afterwards. */
   val projector: Sequential,
   inputShape: IntArray,
   definition: GraphDefinition,

@@ -12,8 +12,10 @@ import io.github.kontrast.losses.NtXentLoss
  * similarity: document 004's nt_xent).
  */
 class SimClrBuilder : SelfSupervisedBuilder<SimClrBuilder, SimClrModel>() {
+  /** The loss over the 2B projections; `NtXentLoss.create()` (temperature 0.5, cosine) by default. */
   var loss: NtXentLoss = NtXentLoss.create()
 
+  /** Sets [loss]. */
   fun loss(loss: NtXentLoss): SimClrBuilder = apply { this.loss = loss }
 
   /** `loss = ntXent(temperature = 0.2f)` in a DSL block; NT-Xent with the library's defaults otherwise. */
@@ -30,5 +32,6 @@ class SimClrBuilder : SelfSupervisedBuilder<SimClrBuilder, SimClrModel>() {
 
 /** Java's entry point: `SimClr.builder()`. */
 object SimClr {
+  /** A builder with the defaults listed on [SimClrBuilder]. */
   @JvmStatic fun builder(): SimClrBuilder = SimClrBuilder()
 }

@@ -17,6 +17,7 @@ class SimClrModel internal constructor(
   encoder: Sequential,
   projector: Sequential,
   inputShape: IntArray,
+  /** The NT-Xent loss trained. */
   val loss: NtXentLoss,
   preprocessing: Preprocessing,
 ) : SelfSupervisedModel(settings, encoder, projector, inputShape, graph(encoder, projector, inputShape.copyOf(), loss, preprocessing)) {

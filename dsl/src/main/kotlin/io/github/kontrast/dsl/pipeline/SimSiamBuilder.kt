@@ -19,12 +19,14 @@ class SimSiamBuilder : SelfSupervisedBuilder<SimSiamBuilder, SimSiamModel>() {
   /** False removes the stop-gradient on the targets: the collapse demonstration. */
   var stopGradient: Boolean = true
 
+  /** Sets [predictor]. */
   fun predictor(predictor: Sequential): SimSiamBuilder = apply { this.predictor = predictor }
 
   /** Kotlin: `predictor { dense(32); batchNorm(); activation(relu); dense(128) }`. */
   fun predictor(block: SequentialBuilder.() -> Unit): SimSiamBuilder =
     predictor(SequentialBuilder().apply { name = "predictor" }.apply(block).build())
 
+  /** Sets [stopGradient]; false is the collapse demonstration. */
   fun stopGradient(stopGradient: Boolean): SimSiamBuilder = apply { this.stopGradient = stopGradient }
 
   override fun build(): SimSiamModel = SimSiamModel(
@@ -40,5 +42,6 @@ class SimSiamBuilder : SelfSupervisedBuilder<SimSiamBuilder, SimSiamModel>() {
 
 /** Java's entry point: `SimSiam.builder()`. */
 object SimSiam {
+  /** A builder with the defaults listed on [SimSiamBuilder]. */
   @JvmStatic fun builder(): SimSiamBuilder = SimSiamBuilder()
 }

@@ -21,8 +21,10 @@ class SimSiamModel internal constructor(
   settings: PipelineSettings,
   encoder: Sequential,
   projector: Sequential,
+  /** The predictor p = predictor(z). */
   val predictor: Sequential,
   inputShape: IntArray,
+  /** Whether the targets z carry no gradient (false: the collapse demonstration). */
   val stopGradient: Boolean,
   preprocessing: Preprocessing,
 ) : SelfSupervisedModel(settings, encoder, projector, inputShape, graph(encoder, projector, predictor, inputShape.copyOf(), stopGradient, preprocessing)) {

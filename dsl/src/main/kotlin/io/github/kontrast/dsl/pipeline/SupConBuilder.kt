@@ -11,8 +11,10 @@ import io.github.kontrast.losses.SupConLoss
  * `SupConLoss.create()` (temperature 0.07, cosine: document 004's).
  */
 class SupConBuilder : SelfSupervisedBuilder<SupConBuilder, SupConModel>() {
+  /** The loss over both views' projections with the class labels twice; `SupConLoss.create()` (temperature 0.07) by default. */
   var loss: SupConLoss = SupConLoss.create()
 
+  /** Sets [loss]. */
   fun loss(loss: SupConLoss): SupConBuilder = apply { this.loss = loss }
 
   /** `loss = supConLoss(temperature = 0.1f)` in a DSL block. */
@@ -29,5 +31,6 @@ class SupConBuilder : SelfSupervisedBuilder<SupConBuilder, SupConModel>() {
 
 /** Java's entry point: `SupCon.builder()`. */
 object SupCon {
+  /** A builder with the defaults listed on [SupConBuilder]. */
   @JvmStatic fun builder(): SupConBuilder = SupConBuilder()
 }

@@ -19,6 +19,7 @@ class SupConModel internal constructor(
   encoder: Sequential,
   projector: Sequential,
   inputShape: IntArray,
+  /** The loss trained. */
   val loss: SupConLoss,
   preprocessing: Preprocessing,
 ) : SelfSupervisedModel(settings, encoder, projector, inputShape, graph(encoder, projector, inputShape.copyOf(), loss, preprocessing)) {

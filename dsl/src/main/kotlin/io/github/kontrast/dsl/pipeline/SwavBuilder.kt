@@ -16,10 +16,13 @@ class SwavBuilder : SelfSupervisedBuilder<SwavBuilder, SwavModel>() {
   /** Number of prototypes (clusters). */
   var prototypes: Int = 30
 
+  /** The swapped-prediction loss with its Sinkhorn settings; `SwavLoss.create()` by default. */
   var loss: SwavLoss = SwavLoss.create()
 
+  /** Sets [prototypes]; it must be > 0. */
   fun prototypes(count: Int): SwavBuilder = apply { this.prototypes = count }
 
+  /** Sets [loss]. */
   fun loss(loss: SwavLoss): SwavBuilder = apply { this.loss = loss }
 
   /** `loss = swavLoss(temperature = 0.1f, epsilon = 0.05f, iterations = 3)` in a DSL block. */
@@ -42,5 +45,6 @@ class SwavBuilder : SelfSupervisedBuilder<SwavBuilder, SwavModel>() {
 
 /** Java's entry point: `Swav.builder()`. */
 object Swav {
+  /** A builder with the defaults listed on [SwavBuilder]. */
   @JvmStatic fun builder(): SwavBuilder = SwavBuilder()
 }

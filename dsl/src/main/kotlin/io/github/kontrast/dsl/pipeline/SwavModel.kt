@@ -22,7 +22,9 @@ class SwavModel internal constructor(
   encoder: Sequential,
   projector: Sequential,
   inputShape: IntArray,
+  /** The number of prototypes. */
   val prototypes: Int,
+  /** The loss trained. */
   val loss: SwavLoss,
   preprocessing: Preprocessing,
 ) : SelfSupervisedModel(settings, encoder, projector, inputShape, graph(encoder, projector, inputShape.copyOf(), prototypes, loss, preprocessing)) {
