@@ -17,6 +17,8 @@ val walkthroughs: List<() -> Walkthrough> = listOf(
   ::SiameseMnistJavaWalkthrough,
   ::BenchWalkthrough,
   ::ClipEmojiWalkthrough,
+  ::SimClrMnistWalkthrough,
+  ::SimClrFashionWalkthrough,
 )
 
 /**

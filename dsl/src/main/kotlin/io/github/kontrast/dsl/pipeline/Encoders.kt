@@ -19,4 +19,19 @@ object Encoders {
     .globalAveragePooling()
     .dense(128)
     .build()
+
+  /**
+   * A small CNN for 28x28x1 images, the self-supervised pipelines' default encoder: Conv2D(32,
+   * 3x3, relu), MaxPooling2D(2), Conv2D(64, 3x3, relu), MaxPooling2D(2), Flatten, Dense(128,
+   * relu); 223,744 parameters. Its output is the representation h that `embed` returns and a
+   * linear probe reads; the projection head sits on top of it while training.
+   */
+  @JvmStatic
+  fun smallCnn(): Sequential = Sequential.builder()
+    .name("encoder")
+    .conv2d(32, 3, Activations.relu).maxPool(2)
+    .conv2d(64, 3, Activations.relu).maxPool(2)
+    .flatten()
+    .dense(128, Activations.relu)
+    .build()
 }

@@ -188,7 +188,7 @@ class PipelineSpec : FunSpec({
 })
 
 /** Loads [dir] in a fresh SavedModelBundle and runs its serving_default signature on [images]. */
-private fun servingEmbeddings(dir: Path, images: FloatHostArray, perExample: IntArray): FloatHostArray =
+internal fun servingEmbeddings(dir: Path, images: FloatHostArray, perExample: IntArray): FloatHostArray =
   SavedModelBundle.load(dir.toString(), "serve").use { bundle ->
     val f = bundle.function("serving_default")
     f.signature().inputNames() shouldBe setOf("image")
@@ -208,7 +208,7 @@ private fun servingEmbeddings(dir: Path, images: FloatHostArray, perExample: Int
     }
   }
 
-private fun maxDifference(a: FloatHostArray, b: FloatHostArray): Double {
+internal fun maxDifference(a: FloatHostArray, b: FloatHostArray): Double {
   a.shape.toList() shouldBe b.shape.toList()
   return a.data.indices.maxOf { abs(a.data[it] - b.data[it]).toDouble() }
 }

@@ -1,0 +1,37 @@
+package io.github.kontrast.dsl.pipeline
+
+import io.github.kontrast.losses.NtXentLoss
+
+/**
+ * Configures a [SimClrModel]. Kotlin: the receiver of `simclr { ... }`; Java: fluent methods
+ * (`SimClr.builder().input(28, 28, 1).encoder(cnn).trainingSteps(470).build()`). Shared settings
+ * and the default optimizer: [SelfSupervisedBuilder].
+ *
+ * Defaults: [Encoders.smallCnn]; projector `mlp(128, 64)` (SimCLR v1's two-layer head without
+ * batch norm, narrowed for 28x28 images); `NtXentLoss.create()` (temperature 0.5, cosine
+ * similarity: document 004's nt_xent).
+ */
+class SimClrBuilder : SelfSupervisedBuilder<SimClrBuilder, SimClrModel>() {
+  /** The loss over the 2B projections; `NtXentLoss.create()` (temperature 0.5, cosine) by default. */
+  var loss: NtXentLoss = NtXentLoss.create()
+
+  /** Sets [loss]. */
+  fun loss(loss: NtXentLoss): SimClrBuilder = apply { this.loss = loss }
+
+  /** `loss = ntXent(temperature = 0.2f)` in a DSL block; NT-Xent with the library's defaults otherwise. */
+  @JvmOverloads
+  fun ntXent(temperature: Float = DEFAULT_LOSS.temperature()): NtXentLoss = DEFAULT_LOSS.withTemperature(temperature)
+
+  override fun build(): SimClrModel =
+    SimClrModel(selfSupervisedSettings(), chosenEncoder(), projector ?: mlp(128, 64), inputShape, loss, preprocessing)
+
+  private companion object {
+    val DEFAULT_LOSS: NtXentLoss = NtXentLoss.create()
+  }
+}
+
+/** Java's entry point: `SimClr.builder()`. */
+object SimClr {
+  /** A builder with the defaults listed on [SimClrBuilder]. */
+  @JvmStatic fun builder(): SimClrBuilder = SimClrBuilder()
+}

@@ -1,0 +1,48 @@
+package io.github.kontrast.dsl.pipeline
+
+import io.github.kontrast.dsl.data.Batch
+import io.github.kontrast.dsl.layers.ModelSummary
+import io.github.kontrast.dsl.layers.Sequential
+import io.github.kontrast.losses.SupConLoss
+
+/**
+ * Supervised contrastive learning (Khosla et al. 2020; document 004): two views of each image
+ * and its class label ([Batch.CLASS], one int per image); the 2B projections [z1; z2] with labels
+ * [class; class] go into [loss] (SupCon's L_out, temperature 0.07), so every other image of the
+ * same class, in either view, is a positive. One loss term, "supcon". Outputs "z1", "z2"; the
+ * embedding is h.
+ *
+ * Built by [SupConBuilder] (`supCon { ... }`, `SupCon.builder()`).
+ */
+class SupConModel internal constructor(
+  settings: PipelineSettings,
+  encoder: Sequential,
+  projector: Sequential,
+  inputShape: IntArray,
+  /** The loss trained. */
+  val loss: SupConLoss,
+  preprocessing: Preprocessing,
+) : SelfSupervisedModel(settings, encoder, projector, inputShape, graph(encoder, projector, inputShape.copyOf(), loss, preprocessing)) {
+  override val name: String get() = "supcon"
+
+  override fun summaryRows(): List<ModelSummary.Row> =
+    viewRows().take(2) + ModelSummary.Row(Batch.CLASS, "InputLayer", "[${ModelSummary.shape(IntArray(0))}]", 0) +
+      viewRows().drop(2) + lossRow("supcon", "SupConLoss, t=${loss.temperature()}")
+
+  override fun toString(): String =
+    "SupConModel(encoder=${encoder.name}, input=${ModelSummary.shape(inputShape)}, loss=$loss, optimizer=${optimizer.describe()})"
+
+  private companion object {
+    fun graph(encoder: Sequential, projector: Sequential, shape: IntArray, loss: SupConLoss, preprocessing: Preprocessing) = GraphDefinition { g ->
+      val tf = g.tf
+      val v = TwoViews(g, shape, encoder, preprocessing)
+      val classes = g.intInput(Batch.CLASS, IntArray(0))
+      val (z1, z2) = v.both(v.head(projector, v.representation, "projector"), v.h1, v.h2)
+      val features = tf.concat(listOf(z1, z2), tf.constant(0))
+      val labels = tf.concat(listOf(classes, classes), tf.constant(0))
+      g.addLoss("supcon", loss.call(tf, features, labels))
+      g.addOutput(SelfSupervisedModel.Z1, z1)
+      g.addOutput(SelfSupervisedModel.Z2, z2)
+    }
+  }
+}
