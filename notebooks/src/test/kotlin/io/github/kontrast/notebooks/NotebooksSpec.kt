@@ -3,6 +3,7 @@ package io.github.kontrast.notebooks
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldNotBeEmpty
 import org.jetbrains.kotlinx.jupyter.exceptions.ReplException
+import kotlin.time.Duration.Companion.minutes
 
 /**
  * Executes every notebook's code cells in order, each notebook in a fresh kernel, in quick mode
@@ -18,7 +19,8 @@ class NotebooksSpec : FunSpec({
   }
 
   for (notebook in notebooks) {
-    test(notebook.name) {
+    // Kotest's default 10 minutes is too short for a quick-mode training on a slow or busy machine
+    test(notebook.name).config(timeout = 40.minutes) {
       val cells = NotebookCells.read(notebook)
       cells.shouldNotBeEmpty()
       val kernel = EmbeddedKernel.start()
