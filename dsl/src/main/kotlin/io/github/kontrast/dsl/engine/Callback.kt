@@ -12,6 +12,14 @@ open class Callback {
 
   open fun onBatchEnd(batch: BatchResult, control: TrainingControl) {}
 
+  /**
+   * Values this callback measures for the epoch (a monitor's reading), recorded in [History] and on
+   * the epoch line beside the trainer's: called after the epoch's training and validation, before
+   * [onEpochEnd]. A key the trainer already has is refused.
+   * @param epoch the 1-based number of the epoch just trained
+   */
+  open fun epochValues(epoch: Int): Map<String, Double> = emptyMap()
+
   /** @param logs this epoch's values, e.g. loss, pair_accuracy, val_loss, val_pair_accuracy */
   open fun onEpochEnd(epoch: Int, logs: Map<String, Double>, control: TrainingControl) {}
 

@@ -128,6 +128,10 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
         }
         val logs = LinkedHashMap(acc.logs())
         if (validation != null) evaluate(validation, batchSize).forEach { (k, v) -> logs["val_$k"] = v }
+        for (c in callbacks) for ((k, v) in c.epochValues(number)) {
+          require(k !in logs) { "callback ${c.javaClass.simpleName} reports '$k', which the epoch has already: ${logs.keys}" }
+          logs[k] = v
+        }
         epoch++
         history.addEpoch(epoch, logs)
         checkpoint?.let { save(it) }

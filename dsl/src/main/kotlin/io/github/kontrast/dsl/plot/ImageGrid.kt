@@ -26,7 +26,8 @@ class Caption(val text: String, val fill: String = SILVER) {
  * Images in a grid of [columns] columns, row by row, each with an optional caption drawn above
  * it in a coloured box (as document 001's display_pairs does with matplotlib's text boxes).
  * [images] is float [N, rows, cols] or [N, rows, cols, 1] with grey levels in [0, 1], drawn
- * through [colormap] (default viridis, matplotlib's default that document 001's figures show).
+ * through [colormap] (default viridis, matplotlib's default that document 001's figures show), or
+ * [N, rows, cols, 3] with RGB values in [0, 1], drawn as they are.
  * [cellWidth] and [cellHeight] are the pixels of one cell.
  *
  * The grid is one plot over one picture with the images tiled on a white ground, not a plot per
@@ -43,8 +44,8 @@ fun imageGrid(
   cellHeight: Int = 170,
 ): Figure {
   val shape = images.shape
-  require(shape.size == 3 || (shape.size == 4 && shape[3] == 1)) {
-    "images must be [N, rows, cols] or [N, rows, cols, 1], got ${shape.contentToString()}"
+  require(shape.size == 3 || (shape.size == 4 && (shape[3] == 1 || shape[3] == 3))) {
+    "images must be [N, rows, cols], [N, rows, cols, 1] or [N, rows, cols, 3], got ${shape.contentToString()}"
   }
   require(images.rows > 0) { "images must hold at least one image, got none" }
   require(columns > 0) { "columns must be > 0, got $columns" }
@@ -58,7 +59,11 @@ fun imageGrid(
   // the tiled picture, RGB 0..255, row 0 at the top; white between and above the images
   val rgb = IntArray(layout.width * layout.height * 3) { 255 }
   for (i in 0 until images.rows) {
-    val colours = colormap.toRgb(images.data.copyOfRange(i * rows * cols, (i + 1) * rows * cols))
+    val colours = if (shape.size == 4 && shape[3] == 3) {
+      IntArray(rows * cols * 3) { Math.round(images.data[i * rows * cols * 3 + it].coerceIn(0f, 1f) * 255f) }
+    } else {
+      colormap.toRgb(images.data.copyOfRange(i * rows * cols, (i + 1) * rows * cols))
+    }
     val (left, top) = layout.origin(i)
     for (r in 0 until rows) {
       System.arraycopy(colours, r * cols * 3, rgb, ((top + r) * layout.width + left) * 3, cols * 3)

@@ -49,14 +49,7 @@ class PlotsSpec : FunSpec({
     return seen
   }
   /** Pixels within [tolerance] of [rgb] on every channel. */
-  fun count(image: BufferedImage, rgb: Int, tolerance: Int = 40): Int {
-    var n = 0
-    for (y in 0 until image.height) for (x in 0 until image.width) {
-      val c = image.getRGB(x, y)
-      if ((0..2).all { k -> kotlin.math.abs(((c shr (8 * k)) and 0xFF) - ((rgb shr (8 * k)) and 0xFF)) <= tolerance }) n++
-    }
-    return n
-  }
+  fun count(image: BufferedImage, rgb: Int, tolerance: Int = 40) = countPixels(image, rgb, tolerance)
 
   test("the history plot has the title, both legend entries, and renders to SVG and PNG") {
     val plot = plotHistory(history)
