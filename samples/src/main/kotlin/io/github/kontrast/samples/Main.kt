@@ -15,6 +15,7 @@ val walkthroughs: List<() -> Walkthrough> = listOf(
   ::ContrastiveLossWalkthrough,
   ::SiameseMnistWalkthrough,
   ::SiameseMnistJavaWalkthrough,
+  ::SpiralWalkthrough,
   ::BenchWalkthrough,
 )
 

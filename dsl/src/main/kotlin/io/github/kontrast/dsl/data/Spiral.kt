@@ -14,8 +14,9 @@ import kotlin.math.sin
  * ```
  * AngleVector[{radius, angle}] is {radius cos(angle), radius sin(angle)}: the point at radius
  * r + U(0, 5.5) and angle r + U(0, 0.1), divided by 15. r runs from 0 to 6 pi in steps of 0.002
- * (9,425 points). The radial noise (5.5) is wider than the gap between two turns (2 pi), so the
- * points fill the plane densely, as the document says; only r, not the position, tells the turns apart.
+ * (9,425 points). The radial noise (5.5) nearly fills the 2 pi between two turns, so the points
+ * make a band that covers the plane but for thin gaps (2 pi - 5.5 = 0.78 wide, 0.05 after the
+ * division); points on either side of a gap lie close in the plane but about 2 pi apart in r.
  */
 class Spiral private constructor(
   /** The parameter of every point: 0, 0.002, 0.004, ... [N]. */
