@@ -1,62 +1,51 @@
 package io.github.kontrast.losses;
 
+import io.github.kontrast.losses.distances.Distance;
+import io.github.kontrast.losses.distances.Distances;
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.reducers.Reduction;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * CLIP's symmetric cross-entropy (Radford et al. 2021): logits = scale * image . text^T with scale =
- * min(exp(logLogitScale), maxLogitScale), the matching caption on the diagonal; the loss is the
- * mean of the image-to-text and text-to-image cross-entropies. Swapping the two inputs gives the
- * same value.
+ * CLIP's symmetric cross-entropy (Radford et al. 2021): logits = scale * similarity(image, text)
+ * with scale = min(exp(logLogitScale), maxLogitScale), the matching caption on the diagonal; the
+ * loss is the mean of the image-to-text and text-to-image cross-entropies, both through {@link
+ * SoftmaxContrastive}. Swapping the two inputs gives the same value.
  *
  * <p>{@code logLogitScale} is the learnable scalar (CLIP initialises it to log(1/0.07)). The clamp at
  * 100 is CLIP's; above it the scale gets no gradient, and the trainer may also clamp the variable
- * after each step. Defaults: L2-normalised features (document 004's encoders, OpenCLIP), max scale
- * 100. NONE gives [B]: (loss_i2t[i] + loss_t2i[i]) / 2.
+ * after each step. Defaults: cosine similarity (L2-normalised features: document 004's encoders,
+ * OpenCLIP); {@code Distances.dot()} takes features that are already normalised, as raw logits;
+ * max scale 100. NONE gives [B]: (loss_i2t[i] + loss_t2i[i]) / 2.
  */
-public final class ClipLoss {
+public record ClipLoss(Distance distance, float maxLogitScale, Reduction reduction) {
   /** CLIP's initial log logit scale, log(1 / 0.07). */
   public static final float INITIAL_LOG_LOGIT_SCALE = (float) Math.log(1 / 0.07);
 
-  private final boolean normalize;
-  private final float maxLogitScale;
-  private final Reduction reduction;
-
-  private ClipLoss(boolean normalize, float maxLogitScale, Reduction reduction) {
-    this.normalize = normalize;
-    this.maxLogitScale = maxLogitScale;
-    this.reduction = reduction;
+  public ClipLoss {
+    Checks.notNull("distance", distance);
+    Checks.positive("maxLogitScale", maxLogitScale);
+    Checks.notNull("reduction", reduction);
   }
 
   public static ClipLoss create() {
-    return new ClipLoss(true, 100f, Reduction.MEAN);
+    return new ClipLoss(Distances.cosine(), 100f, Reduction.MEAN);
   }
 
-  /** Normalise both feature batches inside (true) or take them as given. */
-  public ClipLoss withNormalize(boolean normalize) {
-    return new ClipLoss(normalize, maxLogitScale, reduction);
+  /** The similarity of image and text features (a distance is negated). */
+  public ClipLoss withDistance(Distance distance) {
+    return new ClipLoss(distance, maxLogitScale, reduction);
   }
 
   /** The clamp on exp(logLogitScale); must be > 0. */
   public ClipLoss withMaxLogitScale(float maxLogitScale) {
-    return new ClipLoss(normalize, Checks.positive("maxLogitScale", maxLogitScale), reduction);
+    return new ClipLoss(distance, maxLogitScale, reduction);
   }
 
   public ClipLoss withReduction(Reduction reduction) {
-    return new ClipLoss(normalize, maxLogitScale, Checks.notNull("reduction", reduction));
-  }
-
-  public boolean normalize() {
-    return normalize;
-  }
-
-  public float maxLogitScale() {
-    return maxLogitScale;
-  }
-
-  public Reduction reduction() {
-    return reduction;
+    return new ClipLoss(distance, maxLogitScale, reduction);
   }
 
   /** imageFeatures, textFeatures [B,D]; logLogitScale a scalar. */
@@ -65,21 +54,15 @@ public final class ClipLoss {
     Checks.pair("imageFeatures", imageFeatures, "textFeatures", textFeatures);
     Checks.notNull("logLogitScale", logLogitScale);
     Checks.rank("logLogitScale", logLogitScale, 0, "(a scalar)");
-    Operand<TFloat32> img = normalize ? Tensors.l2Normalize(tf, imageFeatures) : imageFeatures;
-    Operand<TFloat32> txt = normalize ? Tensors.l2Normalize(tf, textFeatures) : textFeatures;
     Operand<TFloat32> scale = tf.math.minimum(tf.math.exp(logLogitScale), tf.constant(maxLogitScale));
-    Operand<TFloat32> logits = tf.math.mul(scale, Tensors.matMulT(tf, img, txt));
+    Operand<TFloat32> logits =
+        tf.math.mul(scale, distance.asSimilarity(tf, distance.matrix(tf, imageFeatures, textFeatures)));
     Operand<TFloat32> transposed = tf.linalg.transpose(logits, tf.constant(new int[] {1, 0}));
-    var targets = Tensors.diagonalTargets(tf, Tensors.size(tf, logits, 0));
+    Operand<TFloat32> matches = SoftmaxContrastive.diagonal(tf, logits);
     Operand<TFloat32> perPair = tf.math.mul(
         tf.constant(0.5f),
         tf.math.add(
-            Tensors.crossEntropy(tf, logits, targets), Tensors.crossEntropy(tf, transposed, targets)));
-    return Reductions.apply(tf, perPair, reduction);
-  }
-
-  @Override
-  public String toString() {
-    return "ClipLoss(normalize=" + normalize + ", maxLogitScale=" + maxLogitScale + ", reduction=" + reduction + ")";
+            SoftmaxContrastive.perAnchor(tf, logits, matches), SoftmaxContrastive.perAnchor(tf, transposed, matches)));
+    return reduction.reduce(tf, perPair);
   }
 }

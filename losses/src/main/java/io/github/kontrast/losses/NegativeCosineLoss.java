@@ -1,5 +1,9 @@
 package io.github.kontrast.losses;
 
+import io.github.kontrast.losses.distances.Distances;
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.reducers.Reduction;
+
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -9,11 +13,9 @@ import org.tensorflow.types.TFloat32;
  * D(p2, z1)/2. Values lie in [-1, 1]; -1 is perfect agreement. The stop-gradient is inside, so z1
  * and z2 get no gradient from this loss. NONE gives [B].
  */
-public final class NegativeCosineLoss {
-  private final Reduction reduction;
-
-  private NegativeCosineLoss(Reduction reduction) {
-    this.reduction = reduction;
+public record NegativeCosineLoss(Reduction reduction) {
+  public NegativeCosineLoss {
+    Checks.notNull("reduction", reduction);
   }
 
   public static NegativeCosineLoss create() {
@@ -21,11 +23,7 @@ public final class NegativeCosineLoss {
   }
 
   public NegativeCosineLoss withReduction(Reduction reduction) {
-    return new NegativeCosineLoss(Checks.notNull("reduction", reduction));
-  }
-
-  public Reduction reduction() {
-    return reduction;
+    return new NegativeCosineLoss(reduction);
   }
 
   /** The symmetric form: predictions p1, p2 and projections z1, z2, all [B,D]. */
@@ -36,21 +34,16 @@ public final class NegativeCosineLoss {
     Checks.pair("p1", p1, "z2", z2);
     Operand<TFloat32> perPair = tf.math.mul(
         tf.constant(0.5f), tf.math.add(negCos(tf, p1, z2), negCos(tf, p2, z1)));
-    return Reductions.apply(tf, perPair, reduction);
+    return reduction.reduce(tf, perPair);
   }
 
   /** One direction: D(p, z) for p, z [B,D]. */
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> p, Operand<TFloat32> z) {
     Checks.pair("p", p, "z", z);
-    return Reductions.apply(tf, negCos(tf, p, z), reduction);
+    return reduction.reduce(tf, negCos(tf, p, z));
   }
 
   private static Operand<TFloat32> negCos(Ops tf, Operand<TFloat32> p, Operand<TFloat32> z) {
     return tf.math.neg(Distances.cosine().pairwise(tf, p, tf.stopGradient(z)));
-  }
-
-  @Override
-  public String toString() {
-    return "NegativeCosineLoss(reduction=" + reduction + ")";
   }
 }

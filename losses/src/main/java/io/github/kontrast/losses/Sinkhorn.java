@@ -1,5 +1,8 @@
 package io.github.kontrast.losses;
 
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.internal.Tensors;
+
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -14,13 +17,10 @@ import org.tensorflow.types.TFloat32;
  * <p>Defaults: epsilon 0.05, 3 iterations (SwAV, document 004). The scores are shifted by their
  * maximum before exp, which the normalisations cancel, so small epsilons do not overflow.
  */
-public final class Sinkhorn {
-  private final float epsilon;
-  private final int iterations;
-
-  private Sinkhorn(float epsilon, int iterations) {
-    this.epsilon = epsilon;
-    this.iterations = iterations;
+public record Sinkhorn(float epsilon, int iterations) {
+  public Sinkhorn {
+    Checks.positive("epsilon", epsilon);
+    Checks.atLeast("iterations", iterations, 1);
   }
 
   public static Sinkhorn create() {
@@ -29,20 +29,12 @@ public final class Sinkhorn {
 
   /** Must be > 0. */
   public Sinkhorn withEpsilon(float epsilon) {
-    return new Sinkhorn(Checks.positive("epsilon", epsilon), iterations);
+    return new Sinkhorn(epsilon, iterations);
   }
 
   /** Must be >= 1. */
   public Sinkhorn withIterations(int iterations) {
-    return new Sinkhorn(epsilon, Checks.atLeast("iterations", iterations, 1));
-  }
-
-  public float epsilon() {
-    return epsilon;
-  }
-
-  public int iterations() {
-    return iterations;
+    return new Sinkhorn(epsilon, iterations);
   }
 
   /** scores [B,P] -> codes [B,P]. */
@@ -69,10 +61,5 @@ public final class Sinkhorn {
 
   private static Operand<TFloat32> colSums(Ops tf, Operand<TFloat32> q) {
     return tf.reduceSum(q, tf.constant(0), org.tensorflow.op.core.ReduceSum.keepDims(true));
-  }
-
-  @Override
-  public String toString() {
-    return "Sinkhorn(epsilon=" + epsilon + ", iterations=" + iterations + ")";
   }
 }

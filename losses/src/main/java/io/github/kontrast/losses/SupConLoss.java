@@ -1,5 +1,10 @@
 package io.github.kontrast.losses;
 
+import io.github.kontrast.losses.distances.Distance;
+import io.github.kontrast.losses.distances.Distances;
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.internal.Tensors;
+import io.github.kontrast.losses.reducers.Reduction;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -10,43 +15,39 @@ import org.tensorflow.types.family.TNumber;
  * label, not i),
  *
  * <pre>
- *   -1/|P(i)| * sum_{p in P(i)} log( exp(z_i.z_p/t) / sum_{a != i} exp(z_i.z_a/t) )
+ *   -1/|P(i)| * sum_{p in P(i)} log( exp(s_ip/t) / sum_{a != i} exp(s_ia/t) )
  * </pre>
  *
- * on L2-normalised features. An anchor with no positive contributes 0, not NaN (the official code
- * and document 004 also keep it in the mean). MEAN is over all B anchors; NONE gives [B]. The log
- * softmax is computed with the self-similarity masked out, so temperatures like 0.01 stay finite.
+ * with s the similarity; this is {@link SoftmaxContrastive} with the self-similarity ignored. An
+ * anchor with no positive contributes 0, not NaN (the official code and document 004 also keep it
+ * in the mean). MEAN is over all B anchors; NONE gives [B].
  *
- * <p>Default temperature 0.07 (Khosla et al., document 004).
+ * <p>Defaults: temperature 0.07 (Khosla et al., document 004); cosine similarity (normalised
+ * features).
  */
-public final class SupConLoss {
-  private final float temperature;
-  private final Reduction reduction;
-
-  private SupConLoss(float temperature, Reduction reduction) {
-    this.temperature = temperature;
-    this.reduction = reduction;
+public record SupConLoss(float temperature, Distance distance, Reduction reduction) {
+  public SupConLoss {
+    Checks.positive("temperature", temperature);
+    Checks.notNull("distance", distance);
+    Checks.notNull("reduction", reduction);
   }
 
   public static SupConLoss create() {
-    return new SupConLoss(0.07f, Reduction.MEAN);
+    return new SupConLoss(0.07f, Distances.cosine(), Reduction.MEAN);
   }
 
   /** Must be > 0. */
   public SupConLoss withTemperature(float temperature) {
-    return new SupConLoss(Checks.positive("temperature", temperature), reduction);
+    return new SupConLoss(temperature, distance, reduction);
+  }
+
+  /** The similarity between features (a distance is negated). */
+  public SupConLoss withDistance(Distance distance) {
+    return new SupConLoss(temperature, distance, reduction);
   }
 
   public SupConLoss withReduction(Reduction reduction) {
-    return new SupConLoss(temperature, Checks.notNull("reduction", reduction));
-  }
-
-  public float temperature() {
-    return temperature;
-  }
-
-  public Reduction reduction() {
-    return reduction;
+    return new SupConLoss(temperature, distance, reduction);
   }
 
   /** features [B,D], integer class labels [B] (TInt32 or TInt64). */
@@ -55,23 +56,11 @@ public final class SupConLoss {
     Checks.notNull("labels", labels);
     Checks.rank("labels", labels, 1, "[B]");
     Checks.sameDim("labels", labels, 0, "features", features, 0, "the batch sizes B");
-    Operand<TFloat32> z = Tensors.l2Normalize(tf, features);
-    Operand<TFloat32> eye = Tensors.eye(tf, Tensors.size(tf, features, 0));
-    Operand<TFloat32> logits = tf.math.sub(
-        tf.math.div(Tensors.matMulT(tf, z, z), tf.constant(temperature)),
-        tf.math.mul(eye, tf.constant(Tensors.LARGE)));
-    Operand<TFloat32> logProb = tf.nn.logSoftmax(logits);
+    Operand<TFloat32> logits = tf.math.div(
+        distance.asSimilarity(tf, distance.matrix(tf, features, features)), tf.constant(temperature));
+    Operand<TFloat32> self = SoftmaxContrastive.diagonal(tf, logits);
     Operand<TFloat32> positives =
-        tf.math.mul(Tensors.sameLabel(tf, tf.stopGradient(labels)), tf.math.sub(tf.constant(1f), eye));
-    Operand<TFloat32> count = tf.reduceSum(positives, tf.constant(1));
-    Operand<TFloat32> perAnchor = tf.math.neg(tf.math.div(
-        tf.reduceSum(tf.math.mul(positives, logProb), tf.constant(1)),
-        tf.math.maximum(count, tf.constant(1f))));
-    return Reductions.apply(tf, perAnchor, reduction);
-  }
-
-  @Override
-  public String toString() {
-    return "SupConLoss(temperature=" + temperature + ", reduction=" + reduction + ")";
+        tf.math.mul(Tensors.sameLabel(tf, tf.stopGradient(labels)), tf.math.sub(tf.constant(1f), self));
+    return reduction.reduce(tf, SoftmaxContrastive.perAnchor(tf, logits, positives, self));
   }
 }

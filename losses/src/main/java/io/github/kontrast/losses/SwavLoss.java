@@ -1,5 +1,9 @@
 package io.github.kontrast.losses;
 
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.internal.Tensors;
+import io.github.kontrast.losses.reducers.Reduction;
+
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -15,15 +19,11 @@ import org.tensorflow.types.TFloat32;
  * per example. Defaults: temperature 0.1, epsilon 0.05, 3 iterations (SwAV, document 004). NONE
  * gives [B].
  */
-public final class SwavLoss {
-  private final float temperature;
-  private final Sinkhorn sinkhorn;
-  private final Reduction reduction;
-
-  private SwavLoss(float temperature, Sinkhorn sinkhorn, Reduction reduction) {
-    this.temperature = temperature;
-    this.sinkhorn = sinkhorn;
-    this.reduction = reduction;
+public record SwavLoss(float temperature, Sinkhorn sinkhorn, Reduction reduction) {
+  public SwavLoss {
+    Checks.positive("temperature", temperature);
+    Checks.notNull("sinkhorn", sinkhorn);
+    Checks.notNull("reduction", reduction);
   }
 
   public static SwavLoss create() {
@@ -32,7 +32,12 @@ public final class SwavLoss {
 
   /** Must be > 0. */
   public SwavLoss withTemperature(float temperature) {
-    return new SwavLoss(Checks.positive("temperature", temperature), sinkhorn, reduction);
+    return new SwavLoss(temperature, sinkhorn, reduction);
+  }
+
+  /** The codes' Sinkhorn-Knopp settings. */
+  public SwavLoss withSinkhorn(Sinkhorn sinkhorn) {
+    return new SwavLoss(temperature, sinkhorn, reduction);
   }
 
   /** Sinkhorn's epsilon; must be > 0. */
@@ -46,27 +51,17 @@ public final class SwavLoss {
   }
 
   public SwavLoss withReduction(Reduction reduction) {
-    return new SwavLoss(temperature, sinkhorn, Checks.notNull("reduction", reduction));
+    return new SwavLoss(temperature, sinkhorn, reduction);
   }
 
-  public float temperature() {
-    return temperature;
-  }
-
+  /** Sinkhorn's epsilon. */
   public float epsilon() {
     return sinkhorn.epsilon();
   }
 
+  /** Sinkhorn's iterations. */
   public int iterations() {
     return sinkhorn.iterations();
-  }
-
-  public Sinkhorn sinkhorn() {
-    return sinkhorn;
-  }
-
-  public Reduction reduction() {
-    return reduction;
   }
 
   /** scores1, scores2 [B,P]: the two views' prototype scores (normalised z times prototypes). */
@@ -81,12 +76,6 @@ public final class SwavLoss {
         tf.constant(-0.5f),
         tf.math.add(
             Tensors.sumLast(tf, tf.math.mul(q1, logP2)), Tensors.sumLast(tf, tf.math.mul(q2, logP1))));
-    return Reductions.apply(tf, perExample, reduction);
-  }
-
-  @Override
-  public String toString() {
-    return "SwavLoss(temperature=" + temperature + ", epsilon=" + sinkhorn.epsilon() + ", iterations="
-        + sinkhorn.iterations() + ", reduction=" + reduction + ")";
+    return reduction.reduce(tf, perExample);
   }
 }

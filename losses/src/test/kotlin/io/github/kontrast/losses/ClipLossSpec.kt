@@ -1,7 +1,10 @@
 package io.github.kontrast.losses
 
+import io.github.kontrast.losses.distances.Distances
+import io.github.kontrast.losses.reducers.Reduction
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.floats.plusOrMinus
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.property.Arb
@@ -22,12 +25,13 @@ class ClipLossSpec : FunSpec({
   test("matches the reference at CLIP's initial scale 1/0.07") {
     (clip(img, txt, initial)[0] near SoftmaxRefs.clip(img, txt, initial.toDouble()).average()) shouldBe true
     val none = clip(img, txt, initial, ClipLoss.create().withReduction(Reduction.NONE))
-    none.toList().zip(SoftmaxRefs.clip(img, txt, initial.toDouble())).forEach { (a, e) -> (a near e) shouldBe true }
+    none.shouldMatch(SoftmaxRefs.clip(img, txt, initial.toDouble()), "per pair")
   }
 
   test("the scale is clamped at 100 and gets no gradient above it") {
     val at100 = clip(img, txt, kotlin.math.ln(100f))[0]
     clip(img, txt, 10f)[0] shouldBe at100
+    at100.shouldBe(SoftmaxRefs.clip(img, txt, 10.0).average().toFloat() plusOrMinus 1e-5f * at100)
     val g = Tf.gradients(listOf(img, txt, scalar(10f))) { tf, (x, y, s) -> ClipLoss.create().call(tf, x, y, s) }
     g[2][0] shouldBe 0f
   }
@@ -43,24 +47,57 @@ class ClipLossSpec : FunSpec({
     }
   }
 
-  test("gradients match finite differences, including the log scale; finite at zero vectors") {
-    Tf.checkGradients(listOf(img, txt, scalar(1f))) { tf, (x, y, s) -> ClipLoss.create().call(tf, x, y, s) }
-    Tf.checkGradients(listOf(img, txt, scalar(0.5f))) { tf, (x, y, s) -> ClipLoss.create().withNormalize(false).call(tf, x, y, s) }
+  test("gradients match finite differences of the plain-double reference, including the log scale") {
+    val cases = listOf(
+      Triple(1f, Distances.cosine(), SoftmaxRefs.Sim.cosine),
+      Triple(initial, Distances.cosine(), SoftmaxRefs.Sim.cosine),
+      Triple(0.5f, Distances.dot(), SoftmaxRefs.Sim.dot),
+      Triple(0.5f, Distances.squaredEuclidean(), SoftmaxRefs.Sim.negSquaredEuclidean),
+    )
+    for ((logScale, distance, sim) in cases) {
+      Tf.checkGradients(listOf(img, txt, scalar(logScale)), reference = { (x, y, s) ->
+        SoftmaxRefs.clip(x, y, s.at(0), sim = sim).average()
+      }) { tf, (x, y, s) -> ClipLoss.create().withDistance(distance).call(tf, x, y, s) }
+    }
+  }
+
+  test("gradients at zero vectors have their hand-derived values") {
+    // image = text = [0; e2], scale s = 1/0.07: logits [[0, 0], [0, s]]. Pair 0's two directions
+    // are ln 2 each, pair 1's ln(1 + e^-s). d/dlogits (mean of 2 pairs, half of each direction):
+    // (0,0): -1/4, (0,1) and (1,0): about 1/8, (1,1): about 0. dImage_0 = s (1/8) Text_1 = (s/8) e2,
+    // which the zero row's guard multiplies by 1e6; row 1 gets a multiple of e2, orthogonal to the
+    // unit vector's gradient: 0. The text side mirrors it. d/dlogScale = s dL/ds =
+    // -(1/2) s (1 - sigmoid(s)): about -4.4e-6.
     val zeros = mat(f(0, 0), f(0, 1))
-    Tf.gradients(listOf(zeros, zeros.copy(), scalar(initial))) { tf, (x, y, s) -> ClipLoss.create().call(tf, x, y, s) }
-      .forEach { it.shouldBeFinite("CLIP gradient") }
+    val s = kotlin.math.exp(initial.toDouble())
+    val g = Tf.gradients(listOf(zeros, zeros.copy(), scalar(initial))) { tf, (x, y, ls) -> ClipLoss.create().call(tf, x, y, ls) }
+    g[0].shouldMatch(listOf(0.0, s / 8 * 1e6, 0.0, 0.0), "d/dimage", atol = 1e-3)
+    g[1].shouldMatch(listOf(0.0, s / 8 * 1e6, 0.0, 0.0), "d/dtext", atol = 1e-3)
+    // 1 - sigmoid(s) = 6e-7 is computed as softmax - 1 in float32, whose spacing below 1 is 6e-8:
+    // each direction is off by up to that, times s/4
+    g[2].shouldMatch(listOf(-0.5 * s / (1 + kotlin.math.exp(s))), "d/dlogLogitScale", rtol = 0.0, atol = s / 2 * 6e-8)
+    clip(zeros, zeros.copy(), initial).shouldMatch(listOf((kotlin.math.ln(2.0) + kotlin.math.ln(1 + kotlin.math.exp(-s))) / 2), "loss")
   }
 
   test("bad input") {
     Tf.eager { tf ->
       shouldThrow<IllegalArgumentException> {
         ClipLoss.create().call(tf, Tf.constant(tf, img), Tf.constant(tf, txt), tf.constant(f(1, 2)))
-      }.message.let { it shouldContain "'logLogitScale'"; it shouldContain "[2]" }
+      }.message.let { it shouldContain "'logLogitScale'"; it shouldContain "scalar"; it shouldContain "[2]" }
       shouldThrow<IllegalArgumentException> {
         ClipLoss.create().call(tf, Tf.constant(tf, img), Tf.constant(tf, randomMat(rnd, 4, 3)), tf.constant(1f))
       }.message.let { it shouldContain "[4, 5]"; it shouldContain "[4, 3]" }
       tf.constant(0f)
     }
-    shouldThrow<IllegalArgumentException> { ClipLoss.create().withMaxLogitScale(0f) }.message shouldContain "maxLogitScale"
+    shouldThrow<IllegalArgumentException> { ClipLoss.create().withMaxLogitScale(0f) }.message.let { it shouldContain "maxLogitScale"; it shouldContain "0.0" }
+    Tf.graph { tf ->
+      shouldThrow<IllegalArgumentException> {
+        ClipLoss.create().call(tf, Tf.placeholder(tf, 4, 5), Tf.placeholder(tf, 3, 5), Tf.placeholder(tf))
+      }.message.let { it shouldContain "'textFeatures'"; it shouldContain "[4, 5]"; it shouldContain "[3, 5]" }
+      shouldThrow<IllegalArgumentException> {
+        ClipLoss.create().call(tf, Tf.placeholder(tf, 4, 5), Tf.placeholder(tf, 4, 5), Tf.placeholder(tf, 1))
+      }.message.let { it shouldContain "'logLogitScale'"; it shouldContain "[1]" }
+      ClipLoss.create().call(tf, Tf.placeholder(tf, -1, 5), Tf.placeholder(tf, -1, 5), Tf.placeholder(tf))
+    }
   }
 })

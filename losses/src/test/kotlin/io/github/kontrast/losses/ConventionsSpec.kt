@@ -1,8 +1,10 @@
 package io.github.kontrast.losses
 
+import io.github.kontrast.losses.distances.Distances
+import io.github.kontrast.losses.miners.*
+import io.github.kontrast.losses.reducers.Reduction
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
-import io.kotest.assertions.withClue
 import kotlin.math.max
 import kotlin.math.sqrt
 
@@ -17,7 +19,7 @@ class ConventionsSpec : FunSpec({
   val y = vec(1f, 0f, 1f, 1f, 0f, 0f)
   val dim = 3
 
-  fun torchDist(a: DoubleArray, b: DoubleArray) = sqrt(a.indices.sumOf { val t = a[it] - b[it] + 1e-6; t * t })
+  fun torchDist(a: DoubleArray, b: DoubleArray) = Ref.torchDist(a, b)
   val d = (0 until 6).map { torchDist(x1.row(it), x2.row(it)) }
   val labels = y.data.map { it.toDouble() }
 
@@ -29,10 +31,7 @@ class ConventionsSpec : FunSpec({
       loss.withReduction(Reduction.NONE).callOnDistance(tf, p, l)
     }
 
-  fun check(name: String, got: FloatArray, expected: List<Double>) {
-    got.size shouldBe expected.size
-    got.forEachIndexed { i, v -> withClue("$name pair $i: $v vs ${expected[i]}") { (v near expected[i]) shouldBe true } }
-  }
+  fun check(name: String, got: FloatArray, expected: List<Double>) = got.shouldMatch(expected, name)
 
   val c = ContrastiveLoss.create()
   val dis = PairConvention.ONE_MEANS_DISSIMILAR
@@ -94,5 +93,29 @@ class ConventionsSpec : FunSpec({
   test("document 004: label * d^2 + (1 - label) * relu(1 - d)^2 is the default") {
     check("doc004", perPair(c),
       labels.indices.map { labels[it] * d[it] * d[it] + (1 - labels[it]) * max(0.0, 1 - d[it]).let { g -> g * g } })
+  }
+
+  test("the defaults table of docs/conventions.md") {
+    ContrastiveLoss.create().let {
+      listOf(it.margin(), it.convention(), it.halfFactor(), it.squaredTerms(), it.distance(), it.miner(), it.reduction()) shouldBe
+        listOf(1f, PairConvention.ONE_MEANS_SIMILAR, false, true, Distances.euclidean(), AllPairsMiner.create(), Reduction.MEAN)
+    }
+    TripletLoss.create().let {
+      listOf(it.margin(), it.distance(), it.softMargin(), it.miner(), it.reduction()) shouldBe
+        listOf(1f, Distances.euclidean(), false, BatchAllMiner.create(), Reduction.MEAN)
+    }
+    listOf(InfoNceLoss.create().temperature(), NtXentLoss.create().temperature(), SupConLoss.create().temperature(),
+      MocoLoss.create().temperature(), SwavLoss.create().temperature()) shouldBe listOf(0.07f, 0.5f, 0.07f, 0.2f, 0.1f)
+    listOf(InfoNceLoss.create().distance(), NtXentLoss.create().distance(), SupConLoss.create().distance(),
+      MocoLoss.create().distance(), ClipLoss.create().distance()) shouldBe List(5) { Distances.cosine() }
+    MocoLoss.create().twoTemperatureScaling() shouldBe false
+    ClipLoss.create().maxLogitScale() shouldBe 100f
+    (ClipLoss.INITIAL_LOG_LOGIT_SCALE.toDouble() - kotlin.math.ln(1 / 0.07)).let { kotlin.math.abs(it) < 1e-6 } shouldBe true
+    listOf(SwavLoss.create().epsilon(), SwavLoss.create().iterations().toFloat()) shouldBe listOf(0.05f, 3f)
+    HardNegativeMiner.create() shouldBe HardNegativeMiner(10, Distances.dot())
+    SemiHardNegativeMiner.create() shouldBe SemiHardNegativeMiner(0.3f, Distances.squaredEuclidean())
+    BatchHardMiner.create() shouldBe BatchHardMiner(Distances.euclidean())
+    listOf(NegativeCosineLoss.create().reduction(), ClipLoss.create().reduction(), SwavLoss.create().reduction()) shouldBe
+      List(3) { Reduction.MEAN }
   }
 })

@@ -1,7 +1,9 @@
 package io.github.kontrast.losses
 
+import io.github.kontrast.losses.miners.*
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
+import kotlin.math.abs
 import org.tensorflow.Graph
 import org.tensorflow.Operand
 import org.tensorflow.Session
@@ -10,7 +12,6 @@ import org.tensorflow.op.Ops
 import org.tensorflow.op.core.Placeholder
 import org.tensorflow.types.TFloat32
 import org.tensorflow.types.TInt32
-import kotlin.math.abs
 
 /**
  * The engine feeds batches whose size is unknown when the graph is built: every loss must build on
@@ -51,11 +52,14 @@ class DynamicShapesSpec : FunSpec({
   val cases: List<Pair<String, (Ops, Operand<TFloat32>, Operand<TFloat32>, Operand<TFloat32>, Operand<TInt32>) -> Operand<TFloat32>>> = listOf(
     "contrastive" to { tf, a, c, y, _ -> ContrastiveLoss.create().call(tf, a, c, y) },
     "triplet" to { tf, a, c, _, _ -> TripletLoss.create().call(tf, a, c, tf.math.neg(c)) },
-    "triplet batch-hard" to { tf, a, _, _, k -> TripletLoss.create().withMiner(BatchHardMiner.create()).callOnLabels(tf, a, k) },
-    "triplet batch-all" to { tf, a, _, _, k -> TripletLoss.create().callOnLabels(tf, a, k) },
+    "triplet batch-hard" to { tf, a, _, _, k -> TripletLoss.create().withMiner(BatchHardMiner.create()).call(tf, a, k) },
+    "triplet batch-all" to { tf, a, _, _, k -> TripletLoss.create().call(tf, a, k) },
+    "triplet semi-hard mined" to { tf, a, _, _, k -> TripletLoss.create().withMiner(SemiHardNegativeMiner.create()).call(tf, a, k) },
+    "contrastive all pairs" to { tf, a, _, _, k -> ContrastiveLoss.create().call(tf, a, k) },
+    "contrastive hard negatives mined" to { tf, a, _, _, k -> ContrastiveLoss.create().withMiner(HardNegativeMiner.create().withK(1)).call(tf, a, k) },
     "infonce in-batch" to { tf, a, c, _, _ -> InfoNceLoss.create().call(tf, a, c) },
-    "infonce hard negatives" to { tf, a, c, _, _ -> InfoNceLoss.create().call(tf, a, c, HardNegativeMiner.create().withK(2).mine(tf, a, c)) },
-    "triplet semi-hard" to { tf, a, c, _, _ -> TripletLoss.create().call(tf, a, c, SemiHardNegativeMiner.create().mine(tf, a, c, tf.math.neg(c))) },
+    "infonce hard negatives" to { tf, a, c, _, _ -> InfoNceLoss.create().call(tf, a, c, HardNegativeMiner.create().withK(2).negatives(tf, a, c)) },
+    "triplet semi-hard" to { tf, a, c, _, _ -> TripletLoss.create().call(tf, a, c, SemiHardNegativeMiner.create().negatives(tf, a, c, tf.math.neg(c))) },
     "nt-xent" to { tf, a, c, _, _ -> NtXentLoss.create().call(tf, a, c) },
     "supcon" to { tf, a, _, _, k -> SupConLoss.create().call(tf, a, k) },
     "clip" to { tf, a, c, _, _ -> ClipLoss.create().call(tf, a, c, tf.constant(ClipLoss.INITIAL_LOG_LOGIT_SCALE)) },

@@ -1,5 +1,6 @@
 package io.github.kontrast.losses
 
+import io.github.kontrast.losses.reducers.Reduction
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe

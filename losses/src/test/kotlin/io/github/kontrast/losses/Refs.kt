@@ -2,42 +2,54 @@ package io.github.kontrast.losses
 
 /** Plain-double reference implementations of the softmax-family losses, written from the papers. */
 object SoftmaxRefs {
-  fun rows(a: Arr) = (0 until a.rows).map { a.row(it) }
+  fun rows(a: Host) = (0 until a.rows).map { a.row(it) }
+
+  /** Similarities as the papers write them (cosine is the dot product of normalised rows). */
+  object Sim {
+    val cosine: (DoubleArray, DoubleArray) -> Double = { a, b -> Ref.dot(Ref.normalize(a), Ref.normalize(b)) }
+    val dot: (DoubleArray, DoubleArray) -> Double = Ref::dot
+    val negSquaredEuclidean: (DoubleArray, DoubleArray) -> Double = { a, b -> -Ref.sqDist(a, b) }
+  }
 
   /** Per-anchor NT-Xent over [z1; z2]. */
-  fun ntXent(z1: Arr, z2: Arr, t: Double): List<Double> {
-    val z = (rows(z1) + rows(z2)).map { Ref.normalize(it) }
+  fun ntXent(z1: Host, z2: Host, t: Double, sim: (DoubleArray, DoubleArray) -> Double = Sim.cosine): List<Double> {
+    val z = rows(z1) + rows(z2)
     val b = z1.rows
     return z.indices.map { i ->
-      val logits = DoubleArray(z.size) { j -> if (j == i) Double.NEGATIVE_INFINITY else Ref.dot(z[i], z[j]) / t }
-      Ref.crossEntropy(logits.map { if (it.isInfinite()) -1e300 else it }.toDoubleArray(), (i + b) % (2 * b))
+      val others = z.indices.filter { it != i }
+      val logits = others.map { sim(z[i], z[it]) / t }.toDoubleArray()
+      Ref.crossEntropy(logits, others.indexOf((i + b) % (2 * b)))
     }
   }
 
   /** Per-anchor SupCon (L_out); 0 for anchors without positives. */
-  fun supCon(f: Arr, labels: IntArray, t: Double): List<Double> {
-    val z = rows(f).map { Ref.normalize(it) }
+  fun supCon(f: Host, labels: IntArray, t: Double, sim: (DoubleArray, DoubleArray) -> Double = Sim.cosine): List<Double> {
+    val z = rows(f)
     return z.indices.map { i ->
       val others = z.indices.filter { it != i }
-      val logits = others.map { Ref.dot(z[i], z[it]) / t }
+      val logits = others.map { sim(z[i], z[it]) / t }
       val m = logits.max()
       val lse = m + kotlin.math.ln(logits.sumOf { kotlin.math.exp(it - m) })
       val pos = others.filter { labels[it] == labels[i] }
-      if (pos.isEmpty()) 0.0 else -pos.sumOf { Ref.dot(z[i], z[it]) / t - lse } / pos.size
+      if (pos.isEmpty()) 0.0 else -pos.sumOf { sim(z[i], z[it]) / t - lse } / pos.size
     }
   }
 
-  /** Per-query cross-entropy of q_i against keys, target i; normalised inputs when asked. */
-  fun inBatch(q: Arr, k: Arr, t: Double, normalize: Boolean): List<Double> {
-    val qs = rows(q).map { if (normalize) Ref.normalize(it) else it }
-    val ks = rows(k).map { if (normalize) Ref.normalize(it) else it }
-    return qs.indices.map { i -> Ref.crossEntropy(DoubleArray(ks.size) { j -> Ref.dot(qs[i], ks[j]) / t }, i) }
+  /** Per-query cross-entropy of q_i against keys, target i. */
+  fun inBatch(q: Host, k: Host, t: Double, sim: (DoubleArray, DoubleArray) -> Double): List<Double> {
+    val qs = rows(q)
+    val ks = rows(k)
+    return qs.indices.map { i -> Ref.crossEntropy(DoubleArray(ks.size) { j -> sim(qs[i], ks[j]) / t }, i) }
   }
 
-  fun clip(img: Arr, txt: Arr, logScale: Double, maxScale: Double = 100.0): List<Double> {
+  /** [inBatch] with cosine (normalised) or dot (raw) similarity. */
+  fun inBatch(q: Host, k: Host, t: Double, normalize: Boolean): List<Double> =
+    inBatch(q, k, t, if (normalize) Sim.cosine else Sim.dot)
+
+  fun clip(img: Host, txt: Host, logScale: Double, maxScale: Double = 100.0, sim: (DoubleArray, DoubleArray) -> Double = Sim.cosine): List<Double> {
     val s = minOf(kotlin.math.exp(logScale), maxScale)
-    val i2t = inBatch(img, txt, 1 / s, true)
-    val t2i = inBatch(txt, img, 1 / s, true)
+    val i2t = inBatch(img, txt, 1 / s, sim)
+    val t2i = inBatch(txt, img, 1 / s, sim)
     return i2t.indices.map { (i2t[it] + t2i[it]) / 2 }
   }
 

@@ -1,5 +1,6 @@
 package io.github.kontrast.losses
 
+import io.github.kontrast.losses.reducers.Reduction
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
@@ -35,35 +36,43 @@ class SwavLossSpec : FunSpec({
     val got = Tf.eagerOn(listOf(s1, s2)) { tf, (a, b) -> SwavLoss.create().withReduction(Reduction.NONE).call(tf, a, b) }
     val q1 = SoftmaxRefs.sinkhorn(SoftmaxRefs.rows(s1), 0.05, 3)
     val q2 = SoftmaxRefs.sinkhorn(SoftmaxRefs.rows(s2), 0.05, 3)
-    for (i in 0 until 6) {
+    got.shouldMatch((0 until 6).map { i ->
       val lp1 = SoftmaxRefs.logSoftmax(DoubleArray(4) { s1.row(i)[it] / 0.1 })
       val lp2 = SoftmaxRefs.logSoftmax(DoubleArray(4) { s2.row(i)[it] / 0.1 })
-      val expected = -0.5 * ((0 until 4).sumOf { q1[i][it] * lp2[it] } + (0 until 4).sumOf { q2[i][it] * lp1[it] })
-      (got[i] near expected) shouldBe true
-    }
+      -0.5 * ((0 until 4).sumOf { q1[i][it] * lp2[it] } + (0 until 4).sumOf { q2[i][it] * lp1[it] })
+    }, "per example")
   }
 
   test("codes carry no gradient: d/ds1 = -(q2 - softmax(s1/t)) / (2t)") {
     val t = 0.1
     val g = Tf.gradients(listOf(s1, s2)) { tf, (a, b) -> SwavLoss.create().withReduction(Reduction.SUM).call(tf, a, b) }
     val q2 = SoftmaxRefs.sinkhorn(SoftmaxRefs.rows(s2), 0.05, 3)
-    for (i in 0 until 6) {
+    // the float32 codes (exp of scores / 0.05) carry about 1e-6 of rounding, divided by 2t
+    g[0].shouldMatch((0 until 6).flatMap { i ->
       val p1 = Ref.softmax(DoubleArray(4) { s1.row(i)[it] / t })
-      for (k in 0 until 4) (abs(g[0][i * 4 + k] - (-(q2[i][k] - p1[k]) / (2 * t))) < 1e-3) shouldBe true
-    }
-    g.forEach { it.shouldBeFinite("SwAV gradient") }
+      (0 until 4).map { k -> -(q2[i][k] - p1[k]) / (2 * t) }
+    }, "d/ds1", rtol = 1e-4, atol = 1e-5)
   }
 
   test("bad input and options") {
-    shouldThrow<IllegalArgumentException> { SwavLoss.create().withEpsilon(0f) }.message shouldContain "epsilon"
-    shouldThrow<IllegalArgumentException> { SwavLoss.create().withIterations(0) }.message shouldContain "iterations"
-    shouldThrow<IllegalArgumentException> { SwavLoss.create().withTemperature(0f) }.message shouldContain "temperature"
+    shouldThrow<IllegalArgumentException> { SwavLoss.create().withEpsilon(0f) }.message.let { it shouldContain "epsilon"; it shouldContain "0.0" }
+    shouldThrow<IllegalArgumentException> { SwavLoss.create().withIterations(0) }.message.let { it shouldContain "iterations"; it shouldContain "got 0" }
+    shouldThrow<IllegalArgumentException> { SwavLoss.create().withTemperature(-2f) }.message.let { it shouldContain "temperature"; it shouldContain "-2.0" }
     SwavLoss.create().let { listOf(it.temperature(), it.epsilon(), it.iterations().toFloat()) } shouldBe listOf(0.1f, 0.05f, 3f)
     Tf.eager { tf ->
       shouldThrow<IllegalArgumentException> {
         SwavLoss.create().call(tf, Tf.constant(tf, s1), Tf.constant(tf, randomMat(rnd, 6, 5)))
       }.message.let { it shouldContain "[6, 4]"; it shouldContain "[6, 5]" }
       tf.constant(0f)
+    }
+    Tf.graph { tf ->
+      shouldThrow<IllegalArgumentException> {
+        SwavLoss.create().call(tf, Tf.placeholder(tf, 6, 4), Tf.placeholder(tf, 5, 4))
+      }.message.let { it shouldContain "'scores2'"; it shouldContain "[6, 4]"; it shouldContain "[5, 4]" }
+      shouldThrow<IllegalArgumentException> {
+        Sinkhorn.create().call(tf, Tf.placeholder(tf, 6))
+      }.message.let { it shouldContain "'scores'"; it shouldContain "rank 2"; it shouldContain "[6]" }
+      SwavLoss.create().call(tf, Tf.placeholder(tf, -1, 4), Tf.placeholder(tf, -1, 4))
     }
   }
 })

@@ -12,7 +12,7 @@ import io.github.kontrast.dsl.optim.Optimizers;
 import io.github.kontrast.dsl.pipeline.Siamese;
 import io.github.kontrast.dsl.pipeline.SiameseModel;
 import io.github.kontrast.losses.ContrastiveLoss;
-import io.github.kontrast.losses.Distances;
+import io.github.kontrast.losses.distances.Distances;
 import io.github.kontrast.losses.PairConvention;
 import java.util.Locale;
 import java.util.Map;

@@ -17,8 +17,11 @@ object DefaultImports {
   private const val DSL_PACKAGE = "io.github.kontrast.dsl"
   private const val LOSSES_PACKAGE = "io.github.kontrast.losses"
 
-  /** Packages of this integration itself: nothing in a notebook needs them. */
-  private val excluded = setOf("$DSL_PACKAGE.jupyter")
+  /**
+   * Packages nothing in a notebook needs: this integration itself, and the loss core's argument
+   * checks and tensor helpers (public only because Java has no package-tree visibility).
+   */
+  private val excluded = setOf("$DSL_PACKAGE.jupyter", "$LOSSES_PACKAGE.internal")
 
   /** Star imports that do not depend on the library's layout. */
   val fixed: List<String> = listOf(

@@ -15,7 +15,7 @@ import io.github.kontrast.dsl.metrics.Metric
 import io.github.kontrast.dsl.metrics.PairOutputs
 import io.github.kontrast.dsl.optim.Optimizer
 import io.github.kontrast.losses.ContrastiveLoss
-import io.github.kontrast.losses.Distance
+import io.github.kontrast.losses.distances.Distance
 import io.github.kontrast.losses.PairConvention
 import java.nio.file.Path
 

@@ -5,10 +5,15 @@ import io.kotest.matchers.shouldBe
 import java.nio.file.Files
 import java.nio.file.Path
 
-/** Reads the real Fashion-MNIST where Debian's dataset-fashion-mnist is installed; skipped elsewhere. */
+/**
+ * Reads the real Fashion-MNIST where Debian's dataset-fashion-mnist is installed; skipped elsewhere,
+ * but under CI, which installs it, a missing copy fails ([CiData]).
+ */
 class FashionMnistSpec : FunSpec({
   val system = Path.of(FashionMnist.SYSTEM_DIR)
-  test("Debian's gzipped Fashion-MNIST loads: 60,000/10,000, exactly balanced classes").config(enabled = Files.isDirectory(system)) {
+  val present = Files.isDirectory(system)
+  test("Debian's gzipped Fashion-MNIST loads: 60,000/10,000, exactly balanced classes").config(enabled = CiData.runs(present)) {
+    CiData.require(present, "Fashion-MNIST ($system)", ".ci/run (apt-get install dataset-fashion-mnist)")
     val empty = TestFiles.tempDir("fashion")
     try {
       val data = FashionMnist.load(DataDirectories(null, emptyMap(), empty), system)

@@ -1,8 +1,11 @@
 package io.github.kontrast.dsl.data
 
 import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.collections.shouldContain
 import io.kotest.matchers.doubles.shouldBeLessThan
+import io.kotest.matchers.ints.shouldBeInRange
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.shouldNotBe
 import io.kotest.matchers.string.shouldContain
@@ -51,10 +54,34 @@ class PairsSpec : FunSpec({
     (0 until a.size).map { a.first(it) to a.second(it) } shouldBe (0 until b.size).map { b.first(it) to b.second(it) }
     val c = PairDataset.generate(images, seed = 4)
     (0 until a.size).map { a.first(it) to a.second(it) } shouldNotBe (0 until c.size).map { c.first(it) to c.second(it) }
-    // the positive partner is drawn from the whole class, itself included, like np.random.choice
+    // partners are drawn uniformly from the class: 30 draws into a class of 30 reach 1 - (29/30)^30 = 64% of
+    // its images (sd 1.8% over the 10 classes); a partner fixed per class would reach 3%
     val big = PairDataset.generate(images, seed = 5)
     val partners = (0 until big.size).filter { big.isSimilar(it) }.map { big.second(it) }.toSet()
-    abs(partners.size.toDouble() / n - (1 - Math.pow(1 - 1.0 / 30, 30.0))) shouldBeLessThan 0.1 // ~64% of images get drawn
+    abs(partners.size.toDouble() / n - (1 - Math.pow(1 - 1.0 / 30, 30.0))) shouldBeLessThan 0.09
+  }
+
+  test("the positive partner may be the image itself, as np.random.choice over the whole class draws it") {
+    // 100 classes of two images, and one image alone in its class. Document 001 draws j from
+    // np.where(labels == label), i itself included: each two-image class gives a self-pair with
+    // probability 1/2, so the 200 draws give Binomial(200, 1/2) self-pairs (mean 100, sd 7.1);
+    // a rule that excluded the image would give 0, one that always took it 200. The lone image
+    // can only be paired with itself.
+    val m = 201
+    val twoPerClass = IntArray(m) { if (it < 200) it / 2 else 999 }
+    val small = LabeledImages(FloatHostArray(FloatArray(m) { it.toFloat() }, intArrayOf(m, 1)), IntHostArray(twoPerClass, intArrayOf(m)))
+    for (seed in 1L..3L) {
+      val pairs = PairDataset.generate(small, seed)
+      val positives = (0 until pairs.size).filter { pairs.isSimilar(it) }
+      positives.size shouldBe m
+      val selfPairs = positives.filter { pairs.first(it) == pairs.second(it) }
+      withClue("seed $seed: ${selfPairs.size} self-pairs") {
+        (selfPairs.size - 1) shouldBeInRange (100 - 35)..(100 + 35) // 5 sd
+        selfPairs.map { pairs.first(it) } shouldContain 200
+      }
+      // negatives never pair an image with itself
+      (0 until pairs.size).filter { !pairs.isSimilar(it) }.none { pairs.first(it) == pairs.second(it) } shouldBe true
+    }
   }
 
   test("triplets: anchor and positive share a class (different images), the negative does not") {

@@ -119,8 +119,8 @@ class EngineSpec : FunSpec({
     }
   }
 
-  test("callbacks see every batch and epoch; ModelCheckpoint keeps the best epoch") {
-    val dir = tempdir().toPath()
+  // ModelCheckpoint: CallbacksSpec, on a run whose best epoch is not the last
+  test("callbacks see every batch and epoch") {
     val seen = mutableListOf<String>()
     val spy = object : Callback() {
       override fun onTrainBegin(control: TrainingControl) { seen += "begin" }
@@ -129,11 +129,8 @@ class EngineSpec : FunSpec({
       override fun onEpochEnd(epoch: Int, logs: Map<String, Double>, control: TrainingControl) { seen += "end$epoch" }
       override fun onTrainEnd(history: History) { seen += "done" }
     }
-    val best = ModelCheckpoint(dir.resolve("best.ckpt"), monitor = "loss", onlyBest = true)
-    Linear(lr = 0.1).use { m -> m.trainer.fit(data, epochs = 2, batchSize = 1, callbacks = listOf(spy, best), shuffle = false) }
+    Linear(lr = 0.1).use { m -> m.trainer.fit(data, epochs = 2, batchSize = 1, callbacks = listOf(spy), shuffle = false) }
     seen shouldBe listOf("begin", "epoch1", "step1", "step2", "end1", "epoch2", "step3", "step4", "end2", "done")
-    Files.exists(dir.resolve("best.ckpt")) shouldBe true
-    Checkpoint.read(dir.resolve("best.ckpt")).epoch shouldBe best.savedEpoch
   }
 
   test("checkpoints: round trip, and clear errors for a truncated file or another format") {

@@ -22,6 +22,9 @@ class LayerHarness(layer: Layer, val inputShape: IntArray, batch: Int, seed: Lon
   val trainer: Trainer
   val paramNames: List<String>
 
+  /** The loss weights: loss = sum(out * w), so dloss/dout = w, a different value at each position. */
+  private val w: FloatArray
+
   init {
     val tf = g.tf
     val x: Operand<*> = if (layer.inputType == ElementType.INT) g.intInput("x", inputShape) else g.floatInput("x", inputShape)
@@ -29,8 +32,8 @@ class LayerHarness(layer: Layer, val inputShape: IntArray, batch: Int, seed: Lon
     val out = inst.apply(g.forward, x)
     val outShape = intArrayOf(batch) + model.outputShape(inputShape)
     val n = outShape.fold(1) { a, b -> a * b }
-    // fixed weights 0.3, 0.7, 1.1, ... make the loss sensitive to every element and its position
-    val w = FloatArray(n) { ((it % 7) * 0.4f + 0.3f) * if (it % 2 == 0) 1 else -1 }
+    // fixed weights 0.3, -0.7, 1.1, ... make the loss sensitive to every element and its position
+    w = FloatArray(n) { ((it % 7) * 0.4f + 0.3f) * if (it % 2 == 0) 1 else -1 }
     val wT = tf.reshape(tf.constant(w), tf.constant(outShape))
     val loss = tf.sum(tf.math.mul(out, wT), tf.constant(IntArray(outShape.size) { it }))
     val params = g.variables.all.filter { it.trainable }
@@ -72,34 +75,83 @@ class LayerHarness(layer: Layer, val inputShape: IntArray, batch: Int, seed: Lon
 
   fun get(name: String): FloatArray = trainer.checkpoint().values.entries.single { it.key.endsWith("/$name") }.value.data
 
+  /** One element whose analytic gradient and finite difference disagree beyond the tolerance. */
+  data class Mismatch(val tensor: String, val index: Int, val analytic: Double, val numeric: Double)
+
   /**
-   * Largest relative error between the analytic gradients (input and every parameter) and central
-   * finite differences of the loss, at up to [probes] elements of each.
+   * The outcome of [checkGradients]: how many elements were compared, of how many, those that
+   * disagree, and the largest error as a fraction of its allowance (below 1 passes).
    */
-  fun gradientError(x: FloatArray, training: Boolean = false, eps: Float = 1e-2f, probes: Int = 12, given: Batch? = null): Double {
+  class GradientCheck(val checked: Int, val total: Int, val mismatches: List<Mismatch>, val worst: Double) {
+    override fun toString() = "$checked of $total elements checked, worst error ${"%.3f".format(worst)} of the allowance, ${mismatches.size} off: ${mismatches.take(8)}"
+  }
+
+  /**
+   * Compares the analytic gradient of the loss, for the input and every trainable parameter, with
+   * a central finite difference at EVERY element, and lists those off by more than
+   * [absolute] + [relative] * |finite difference|.
+   *
+   * The step follows the usual error analysis for central differences of a float32 forward pass:
+   * truncation error h^2 |f3| / 6 (f3 the third derivative), rounding error about u A / h (u = 2^-24,
+   * A the size of the outputs the perturbation moves), smallest near h ~ cbrt(eps32) * scale. So
+   * h = cbrt(2^-23) * max(1, |v|) = 4.9e-3 * max(1, |v|), which leaves errors near 1e-4 for the O(1)
+   * values and weights used here. Two details keep rounding small: the loss is summed on the host
+   * in double from the fetched outputs (outputs the perturbation does not reach come back bit for
+   * bit identical and cancel exactly), and the difference is divided by the step float32 actually
+   * took, (v + h) - (v - h) as stored, not by 2h.
+   */
+  fun checkGradients(
+    x: FloatArray,
+    training: Boolean = false,
+    given: Batch? = null,
+    absolute: Double = 5e-4,
+    relative: Double = 5e-3,
+  ): GradientCheck {
     val b = given ?: batch(x)
-    val analytic = trainer.run(b, (if ("grad/x" in trainer.compiled.outputs) listOf("grad/x") else emptyList()) + paramNames.map { "grad/$it" }, training)
+    val names = (if ("grad/x" in trainer.compiled.outputs) listOf("grad/x") else emptyList()) + paramNames.map { "grad/$it" }
+    val analytic = trainer.run(b, names, training)
+    val mismatches = mutableListOf<Mismatch>()
+    var checked = 0
+    var total = 0
     var worst = 0.0
-    fun check(grad: FloatArray, perturb: (Int, Float) -> Double) {
-      val step = maxOf(1, grad.size / probes)
-      for (i in grad.indices step step) {
-        val fd = (perturb(i, eps) - perturb(i, -eps)) / (2 * eps)
-        val err = Math.abs(fd - grad[i]) / maxOf(1.0, Math.abs(fd))
-        worst = maxOf(worst, err)
+    fun check(tensor: String, values: FloatArray, grad: FloatArray, outputsAt: (Int, Float) -> FloatArray) {
+      require(grad.size == values.size) { "$tensor: its gradient has ${grad.size} elements, the tensor ${values.size}" }
+      total += values.size
+      for (i in values.indices) {
+        val h = STEP * maxOf(1f, Math.abs(values[i]))
+        val up = values[i] + h
+        val down = values[i] - h
+        val outUp = outputsAt(i, up)
+        val outDown = outputsAt(i, down)
+        require(outUp.size == w.size && outDown.size == w.size) { "out has ${outUp.size} elements, expected ${w.size}" }
+        var diff = 0.0
+        for (k in w.indices) if (outUp[k] != outDown[k]) diff += w[k].toDouble() * (outUp[k].toDouble() - outDown[k].toDouble())
+        val numeric = diff / (up.toDouble() - down.toDouble())
+        val a = grad[i].toDouble()
+        val fraction = Math.abs(a - numeric) / (absolute + relative * Math.abs(numeric))
+        // written so that a NaN on either side counts as a mismatch
+        if (!(fraction <= 1.0)) mismatches += Mismatch(tensor, i, a, numeric)
+        worst = if (fraction.isNaN()) Double.NaN else maxOf(worst, fraction)
+        checked++
       }
     }
     analytic["grad/x"]?.let { g ->
-      check(g.data) { i, e -> loss(batch(x.copyOf().also { it[i] += e }), training) }
+      check("x", x, g.data) { i, v -> out(x.copyOf().also { it[i] = v }, training).data }
     }
     for (p in paramNames) {
       val base = get(p)
-      check(analytic.getValue("grad/$p").data) { i, e ->
-        set(p, base.copyOf().also { it[i] += e })
-        loss(b, training).also { set(p, base) }
+      check(p, base, analytic.getValue("grad/$p").data) { i, v ->
+        set(p, base.copyOf().also { it[i] = v })
+        trainer.run(b, listOf("out"), training).getValue("out").data.also { set(p, base) }
       }
     }
-    return worst
+    return GradientCheck(checked, total, mismatches, worst)
   }
 
   override fun close() = trainer.close()
+
+  companion object {
+    /** cbrt of float32's machine epsilon (2^-23): the central-difference step for values of size 1. */
+    val STEP: Float = Math.cbrt(Math.ulp(1f).toDouble()).toFloat()
+  }
 }

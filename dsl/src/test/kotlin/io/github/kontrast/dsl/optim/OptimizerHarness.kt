@@ -116,10 +116,11 @@ fun reference(
   }
 }
 
-/** Float32 against double: equal within 1e-5 relative plus 1e-6 absolute, element by element. */
+/** Float32 against double: equal within 1e-5 relative plus 1e-6 absolute, element by element, after checking every size. */
 fun assertClose(actual: List<List<DoubleArray>>, expected: List<List<DoubleArray>>) {
   actual.size shouldBe expected.size
   for (s in actual.indices) for (p in actual[s].indices) {
+    actual[s].size shouldBe expected[s].size
     actual[s][p].size shouldBe expected[s][p].size
     for (i in actual[s][p].indices) {
       val e = expected[s][p][i]

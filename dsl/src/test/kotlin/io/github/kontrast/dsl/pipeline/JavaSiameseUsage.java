@@ -8,7 +8,7 @@ import io.github.kontrast.dsl.layers.ModelSummary;
 import io.github.kontrast.dsl.layers.Sequential;
 import io.github.kontrast.dsl.optim.Optimizers;
 import io.github.kontrast.losses.ContrastiveLoss;
-import io.github.kontrast.losses.Distances;
+import io.github.kontrast.losses.distances.Distances;
 import io.github.kontrast.losses.PairConvention;
 import java.util.List;
 import java.util.Map;

@@ -9,7 +9,7 @@ import io.github.kontrast.dsl.engine.EarlyStopping
 import io.github.kontrast.dsl.engine.NonFiniteLossException
 import io.github.kontrast.dsl.engine.TrainingControl
 import io.github.kontrast.dsl.siamese
-import io.github.kontrast.losses.Distances
+import io.github.kontrast.losses.distances.Distances
 import io.github.kontrast.losses.PairConvention
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec

@@ -18,6 +18,7 @@ import java.io.ByteArrayInputStream
 import java.nio.file.Files
 import java.nio.file.Path
 import javax.imageio.ImageIO
+import org.jetbrains.letsPlot.intern.toSpec
 
 class PlotsSpec : FunSpec({
   // KONTRAST_PLOT_DIR keeps the pictures for a look; otherwise a temporary directory
@@ -35,6 +36,12 @@ class PlotsSpec : FunSpec({
   /** The trimmed text of every <text> element of an SVG. */
   fun texts(svg: String): List<String> = Regex("<text[^>]*>(.*?)</text>", RegexOption.DOT_MATCHES_ALL).findAll(svg)
     .map { it.groupValues[1].replace(Regex("<[^>]+>"), "").trim() }.toList()
+  /** Caption texts (those starting with [prefix]) ordered left to right by the x of the group that places them. */
+  fun captionsLeftToRight(svg: String, prefix: String): List<String> =
+    Regex("""<g transform="translate\(([-0-9.]+) [-0-9.]+ \) ">\s*<text[^>]*>(.*?)</text>""", RegexOption.DOT_MATCHES_ALL).findAll(svg)
+      .map { it.groupValues[1].toDouble() to it.groupValues[2].trim() }
+      .filter { it.second.startsWith(prefix) }
+      .sortedBy { it.first }.map { it.second }.toList()
   fun decode(file: Path): BufferedImage = ImageIO.read(file.toFile()) ?: throw AssertionError("$file is not a readable PNG")
   fun colours(image: BufferedImage): Set<Int> {
     val seen = HashSet<Int>()
@@ -58,6 +65,12 @@ class PlotsSpec : FunSpec({
     svg shouldContain "Training and Validation Loss"
     texts(svg) shouldContainAll listOf("Training and Validation Loss", "train", "val", "epoch", "loss", "1", "5")
     texts(svg) shouldNotContain "1.5" // whole epochs on the x axis
+    // the figure plots exactly the given numbers: each series in epoch order, under its label
+    @Suppress("UNCHECKED_CAST")
+    val data = plot.toSpec()["data"] as Map<String, List<Any?>>
+    data["epoch"]!!.map { (it as Number).toInt() } shouldBe (1..5).toList() + (1..5).toList()
+    data["value"]!!.map { (it as Number).toDouble() } shouldBe history.getValue("loss") + history.getValue("val_loss")
+    data["series"] shouldBe List(5) { "train" } + List(5) { "val" }
     val svgFile = Plots.saveSvg(plot, dir.resolve("history.svg"))
     // a well-formed SVG document (element ids differ from call to call, so compare the content)
     val doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svgFile.toFile())
@@ -78,6 +91,10 @@ class PlotsSpec : FunSpec({
     val svg = Plots.toSvg(h.plot())
     texts(svg) shouldContainAll listOf("Training and Validation Loss", "3", "4")
     texts(svg) shouldNotContain "1" // the x axis starts at epoch 3
+    @Suppress("UNCHECKED_CAST")
+    val data = h.plot().toSpec()["data"] as Map<String, List<Any?>>
+    data["epoch"]!!.map { (it as Number).toInt() } shouldBe listOf(3, 4, 3, 4)
+    data["value"]!!.map { (it as Number).toDouble() } shouldBe listOf(0.2, 0.15, 0.1, 0.12)
   }
 
   test("other keys get their own legend; unknown keys and mismatched labels are rejected") {
@@ -93,7 +110,10 @@ class PlotsSpec : FunSpec({
     val figure = pairsGrid(pairs)
     val svg = Plots.toSvg(figure)
     val labels = pairs.floats(Batch.LABEL).data
-    for (i in 0 until 6) svg shouldContain "Label: ${labels[i].toInt()}"
+    labels.toSet() shouldBe setOf(0f, 1f) // the six pairs show both kinds, so a caption cannot be right by chance
+    // one caption per pair, in the pairs' order
+    texts(svg).count { it.startsWith("Label:") } shouldBe 6
+    captionsLeftToRight(svg, "Label:") shouldBe List(6) { "Label: ${labels[it].toInt()}" }
     // one plot over one tiled picture: one style sheet and one embedded image, not one per cell
     Regex("<style").findAll(svg).count() shouldBe 1
     Regex("data:image/png;base64").findAll(svg).count() shouldBe 1
@@ -113,7 +133,9 @@ class PlotsSpec : FunSpec({
     val predictions = FloatArray(6) { i -> if (i % 2 == 0) labels[i] else 1f - labels[i] }
     val figure = pairsGrid(pairs, predictions = predictions)
     val svg = Plots.toSvg(figure)
-    for (i in 0 until 6) svg shouldContain "Prediction: ${predictions[i].toInt()}"
+    // captions are drawn one layer per colour, so the SVG's order is not the pairs': order them by position
+    texts(svg).count { it.startsWith("Prediction:") || it.startsWith("Label:") } shouldBe 6
+    captionsLeftToRight(svg, "Prediction:") shouldBe List(6) { "Prediction: ${predictions[it].toInt()}" }
     val png = decode(Plots.savePng(figure, dir.resolve("pairs-predicted.png")))
     count(png, 0x008000) shouldBeGreaterThan 300 // green boxes
     count(png, 0xff0000) shouldBeGreaterThan 300 // red boxes

@@ -1,5 +1,7 @@
-package io.github.kontrast.losses;
+package io.github.kontrast.losses.distances;
 
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.internal.Tensors;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;

@@ -1,4 +1,6 @@
-package io.github.kontrast.losses;
+package io.github.kontrast.losses.internal;
+
+import io.github.kontrast.losses.PairConvention;
 
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -12,9 +14,9 @@ import org.tensorflow.types.TFloat32;
 /**
  * Value checks that need the label values. They run where the values exist at build time: in eager
  * mode, and in a graph when the labels are a constant (evaluated once in a throwaway session). Fed
- * labels are unknown until the step runs and are not checked.
+ * labels are unknown until the step runs and are not checked. Internal to the loss packages.
  */
-final class LabelChecks {
+public final class LabelChecks {
   private LabelChecks() {}
 
   /**
@@ -23,7 +25,7 @@ final class LabelChecks {
    * @param raw the labels as the caller passed them (to see whether they are a constant)
    * @param asFloat the same labels cast to float, which is what is read
    */
-  static void zeroOrOne(
+  public static void zeroOrOne(
       Ops tf, String name, Operand<?> raw, Operand<TFloat32> asFloat, PairConvention convention) {
     if (tf.scope().env().isEager()) {
       check(name, asFloat, asFloat.asTensor(), convention);

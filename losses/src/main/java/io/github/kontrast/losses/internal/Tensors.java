@@ -1,31 +1,33 @@
-package io.github.kontrast.losses;
+package io.github.kontrast.losses.internal;
 
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
+import org.tensorflow.types.family.TType;
 
 /**
  * Small op compositions shared by the losses. Everything here uses only ops whose gradients the
  * TensorFlow C++ registry has (no SparseSoftmaxCrossEntropyWithLogits, EuclideanNorm or
- * MatrixDiagPart), so no custom gradient has to be registered.
+ * MatrixDiagPart), so no custom gradient has to be registered. Internal to the loss packages.
  */
-final class Tensors {
+public final class Tensors {
   private Tensors() {}
 
   /** Guard of tf.math.l2_normalize: a zero row stays finite (and so does its gradient). */
-  static final float NORM_EPS_SQUARED = 1e-12f;
+  public static final float NORM_EPS_SQUARED = 1e-12f;
 
   /** Additive mask for logits that must not count (self-similarity); large but finite. */
-  static final float LARGE = 1e9f;
+  public static final float LARGE = 1e9f;
 
-  static Operand<TFloat32> f(Ops tf, float v) {
+  private static Operand<TFloat32> f(Ops tf, float v) {
     return tf.constant(v);
   }
 
-  static Operand<TFloat32> toFloat(Ops tf, Operand<? extends TNumber> x) {
+  public static Operand<TFloat32> toFloat(Ops tf, Operand<? extends TNumber> x) {
     if (x.type() == TFloat32.class) {
       @SuppressWarnings("unchecked")
       Operand<TFloat32> same = (Operand<TFloat32>) x;
@@ -35,48 +37,50 @@ final class Tensors {
   }
 
   /** Sum over the last axis of a rank-{@code rank} tensor, dropping it. */
-  static Operand<TFloat32> sumLast(Ops tf, Operand<TFloat32> x) {
+  public static Operand<TFloat32> sumLast(Ops tf, Operand<TFloat32> x) {
     return tf.reduceSum(x, tf.constant(-1));
   }
 
   /** Row-wise L2 normalisation x / sqrt(max(|x|^2, 1e-12)), as tf.math.l2_normalize. */
-  static Operand<TFloat32> l2Normalize(Ops tf, Operand<TFloat32> x) {
+  public static Operand<TFloat32> l2Normalize(Ops tf, Operand<TFloat32> x) {
     Operand<TFloat32> sq = tf.reduceSum(tf.math.square(x), tf.constant(-1), org.tensorflow.op.core.ReduceSum.keepDims(true));
     return tf.math.mul(x, tf.math.rsqrt(tf.math.maximum(sq, f(tf, NORM_EPS_SQUARED))));
   }
 
   /** a b^T for [N,D], [M,D]. */
-  static Operand<TFloat32> matMulT(Ops tf, Operand<TFloat32> a, Operand<TFloat32> b) {
+  public static Operand<TFloat32> matMulT(Ops tf, Operand<TFloat32> a, Operand<TFloat32> b) {
     return tf.linalg.matMul(a, b, MatMul.transposeB(true));
   }
 
   /** The size of dimension {@code axis} as a TInt32 scalar (dynamic). */
-  static Operand<TInt32> size(Ops tf, Operand<?> x, int axis) {
+  public static Operand<TInt32> size(Ops tf, Operand<?> x, int axis) {
     return tf.gather(tf.shape(x), tf.constant(axis), tf.constant(0));
   }
 
   /** The [n,n] identity matrix for a dynamic n. */
-  static Operand<TFloat32> eye(Ops tf, Operand<TInt32> n) {
+  public static Operand<TFloat32> eye(Ops tf, Operand<TInt32> n) {
     return tf.oneHot(tf.range(tf.constant(0), n, tf.constant(1)), n, f(tf, 1f), f(tf, 0f));
   }
 
-  /**
-   * Per-row cross-entropy of {@code logits} [N,C] against target class indices [N], through the
-   * dense softmax cross-entropy op (the sparse one has no registered gradient).
-   */
-  static Operand<TFloat32> crossEntropy(Ops tf, Operand<TFloat32> logits, Operand<TInt32> targets) {
-    Operand<TFloat32> oneHot =
-        tf.stopGradient(tf.oneHot(targets, size(tf, logits, 1), f(tf, 1f), f(tf, 0f)));
-    return tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss();
+  /** Entries (rows[t], cols[t]) of a matrix [N,M]: [T], through a gather on the flattened matrix. */
+  public static <T extends TType> Operand<T> entries(Ops tf, Operand<T> matrix, Operand<TInt32> rows, Operand<TInt32> cols) {
+    Operand<T> flat = tf.reshape(matrix, tf.constant(new int[] {-1}));
+    Operand<TInt32> at = tf.math.add(tf.math.mul(rows, size(tf, matrix, 1)), cols);
+    return tf.gather(flat, at, tf.constant(0));
   }
 
-  /** Targets 0, 1, ..., n-1: each row's positive is on the diagonal. */
-  static Operand<TInt32> diagonalTargets(Ops tf, Operand<TInt32> n) {
-    return tf.range(tf.constant(0), n, tf.constant(1));
+  /** The coordinates of the non-zero entries of a 0/1 {@code mask}, one [T] column per axis, row-major. */
+  public static java.util.List<Operand<TInt32>> nonZero(Ops tf, Operand<TFloat32> mask, int rank) {
+    Operand<TInt64> where = tf.where(tf.math.greater(mask, tf.constant(0f))).index();
+    java.util.List<Operand<TInt32>> columns = new java.util.ArrayList<>();
+    for (int axis = 0; axis < rank; axis++) {
+      columns.add(tf.dtypes.cast(tf.gather(where, tf.constant(axis), tf.constant(1)), TInt32.class));
+    }
+    return columns;
   }
 
   /** 1 where labels[i] == labels[j], as floats [B,B]; carries no gradient. */
-  static Operand<TFloat32> sameLabel(Ops tf, Operand<? extends TNumber> labels) {
+  public static Operand<TFloat32> sameLabel(Ops tf, Operand<? extends TNumber> labels) {
     Operand<TFloat32> l = toFloat(tf, labels);
     Operand<TFloat32> col = tf.expandDims(l, tf.constant(1));
     Operand<TFloat32> row = tf.expandDims(l, tf.constant(0));

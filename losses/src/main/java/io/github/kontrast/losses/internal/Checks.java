@@ -1,21 +1,22 @@
-package io.github.kontrast.losses;
+package io.github.kontrast.losses.internal;
 
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 
 /**
  * Graph-build-time validation of static shapes and option values. Unknown dimensions (-1) are
- * never rejected: they can only be checked when the graph runs.
+ * never rejected: they can only be checked when the graph runs. Internal to the loss packages:
+ * public only because Java has no visibility between a package and its subpackages.
  */
-final class Checks {
+public final class Checks {
   private Checks() {}
 
-  static String describe(Shape shape) {
+  public static String describe(Shape shape) {
     return shape.isUnknown() ? "<unknown rank>" : shape.toString();
   }
 
   /** Fails unless {@code x} has the given rank (when its rank is known). */
-  static void rank(String name, Operand<?> x, int rank, String layout) {
+  public static void rank(String name, Operand<?> x, int rank, String layout) {
     Shape s = x.shape();
     if (!s.isUnknown() && s.numDimensions() != rank) {
       throw new IllegalArgumentException(
@@ -24,7 +25,7 @@ final class Checks {
   }
 
   /** Fails unless dimension {@code dimA} of {@code a} equals dimension {@code dimB} of {@code b}. */
-  static void sameDim(String nameA, Operand<?> a, int dimA, String nameB, Operand<?> b, int dimB, String what) {
+  public static void sameDim(String nameA, Operand<?> a, int dimA, String nameB, Operand<?> b, int dimB, String what) {
     long sa = dim(a, dimA);
     long sb = dim(b, dimB);
     if (sa >= 0 && sb >= 0 && sa != sb) {
@@ -35,7 +36,7 @@ final class Checks {
   }
 
   /** Fails unless {@code a} and {@code b} have the same static shape (unknown dimensions pass). */
-  static void sameShape(String nameA, Operand<?> a, String nameB, Operand<?> b) {
+  public static void sameShape(String nameA, Operand<?> a, String nameB, Operand<?> b) {
     Shape sa = a.shape();
     Shape sb = b.shape();
     if (sa.isUnknown() || sb.isUnknown()) {
@@ -55,7 +56,7 @@ final class Checks {
   }
 
   /** Fails when the leading (batch) dimension is statically 0. */
-  static void nonEmpty(String name, Operand<?> x) {
+  public static void nonEmpty(String name, Operand<?> x) {
     if (dim(x, 0) == 0) {
       throw new IllegalArgumentException(
           "argument '" + name + "' is an empty batch: shape " + describe(x.shape()) + " has 0 rows");
@@ -63,20 +64,28 @@ final class Checks {
   }
 
   /** Rank-2 [B,D], non-empty. */
-  static void matrix(String name, Operand<?> x) {
+  public static void matrix(String name, Operand<?> x) {
     rank(name, x, 2, "[B,D]");
     nonEmpty(name, x);
   }
 
   /** Rank-2 inputs of the same shape, non-empty: the usual pair of embedding batches. */
-  static void pair(String nameA, Operand<?> a, String nameB, Operand<?> b) {
+  public static void pair(String nameA, Operand<?> a, String nameB, Operand<?> b) {
     matrix(nameA, a);
     matrix(nameB, b);
     sameShape(nameA, a, nameB, b);
   }
 
+  /** Embeddings [B,D] (non-empty) with one integer class label per row, [B]. */
+  public static void labelled(String name, Operand<?> x, Operand<?> labels) {
+    matrix(name, x);
+    notNull("labels", labels);
+    rank("labels", labels, 1, "[B]");
+    sameDim("labels", labels, 0, name, x, 0, "the batch sizes B");
+  }
+
   /** The static size of dimension {@code i}, or -1 when unknown. */
-  static long dim(Operand<?> x, int i) {
+  public static long dim(Operand<?> x, int i) {
     Shape s = x.shape();
     if (s.isUnknown() || s.numDimensions() <= i) {
       return -1;
@@ -84,28 +93,28 @@ final class Checks {
     return s.size(i);
   }
 
-  static float positive(String name, float value) {
+  public static float positive(String name, float value) {
     if (!(value > 0f) || Float.isInfinite(value)) {
       throw new IllegalArgumentException(name + " must be a finite number > 0, got " + value);
     }
     return value;
   }
 
-  static float nonNegative(String name, float value) {
+  public static float nonNegative(String name, float value) {
     if (!(value >= 0f) || Float.isInfinite(value)) {
       throw new IllegalArgumentException(name + " must be a finite number >= 0, got " + value);
     }
     return value;
   }
 
-  static int atLeast(String name, int value, int min) {
+  public static int atLeast(String name, int value, int min) {
     if (value < min) {
       throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
     }
     return value;
   }
 
-  static <T> T notNull(String name, T value) {
+  public static <T> T notNull(String name, T value) {
     if (value == null) {
       throw new IllegalArgumentException(name + " must not be null");
     }
