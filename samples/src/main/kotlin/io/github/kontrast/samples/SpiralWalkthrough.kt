@@ -12,7 +12,7 @@ import io.github.kontrast.dsl.plot.pointsPlot
 import io.github.kontrast.dsl.siamese
 import io.github.kontrast.losses.ContrastiveLoss
 import io.github.kontrast.losses.PairConvention
-import io.github.kontrast.losses.Reduction
+import io.github.kontrast.losses.reducers.Reduction
 import org.jetbrains.letsPlot.Figure
 import org.tensorflow.EagerSession
 import org.tensorflow.op.Ops
