@@ -2,6 +2,8 @@ package io.github.kontrast.dsl.plot
 
 import io.github.kontrast.dsl.data.FloatHostArray
 import org.jetbrains.letsPlot.coord.coordFixed
+import org.jetbrains.letsPlot.geom.RasterData
+import org.jetbrains.letsPlot.geom.geomImshow
 import org.jetbrains.letsPlot.geom.geomPoint
 import org.jetbrains.letsPlot.geom.geomRaster
 import org.jetbrains.letsPlot.ggsize
@@ -27,6 +29,10 @@ private fun requirePoints(points: FloatHostArray, name: String) {
 /**
  * Points of the plane, float [N, 2], as a scatter (document 002's `Graphics[Point[...]]`); with
  * [values] ([N]) each point takes the hue of its value, with a colour bar named [valueName].
+ *
+ * More than [vectorLimit] points are drawn into one picture (dots of [dotPixels] pixels on a grid
+ * of [size] x [size] pixels at most) placed on the plot's axes, rather than as one SVG element
+ * each: 9,425 points would make a 1.4 MB figure, too heavy for a notebook.
  */
 @JvmOverloads
 fun pointsPlot(
@@ -34,24 +40,109 @@ fun pointsPlot(
   values: FloatArray? = null,
   title: String = "",
   valueName: String = "value",
-  pointSize: Double = 0.6,
   size: Int = 480,
+  vectorLimit: Int = 2000,
+  dotPixels: Int = 2,
 ): Plot {
   requirePoints(points, "points")
   require(values == null || values.size == points.rows) { "values must have one entry per point (${points.rows}), got ${values?.size}" }
-  val data = mutableMapOf<String, Any>(
-    "x" to List(points.rows) { points.data[2 * it].toDouble() },
-    "y" to List(points.rows) { points.data[2 * it + 1].toDouble() },
-  )
-  var plot = if (values == null) {
-    letsPlot(data) { x = "x"; y = "y" } + geomPoint(size = pointSize, color = "#1f77b4")
+  require(values == null || values.all { it.isFinite() }) { "values must be finite" }
+  require(size > 0 && dotPixels > 0) { "size and dotPixels must be > 0, got $size and $dotPixels" }
+  val n = points.rows
+  val xs = DoubleArray(n) { points.data[2 * it].toDouble() }
+  val ys = DoubleArray(n) { points.data[2 * it + 1].toDouble() }
+  val legend = if (values == null) 0 else 90
+  var plot = if (n <= vectorLimit) {
+    val data = mutableMapOf<String, Any>("x" to xs.toList(), "y" to ys.toList())
+    if (values == null) {
+      letsPlot(data) { x = "x"; y = "y" } + geomPoint(size = 0.6, color = POINT_COLOUR)
+    } else {
+      data[valueName] = values.map { it.toDouble() }
+      letsPlot(data) { x = "x"; y = "y"; color = valueName } + geomPoint(size = 0.6) + scaleColorGradientN(colors = HUE_COLOURS, name = valueName)
+    }
   } else {
-    data[valueName] = values.map { it.toDouble() }
-    letsPlot(data) { x = "x"; y = "y"; color = valueName } + geomPoint(size = pointSize) + scaleColorGradientN(colors = HUE_COLOURS, name = valueName)
+    val raster = PointRaster(xs, ys, size)
+    val low = values?.minOrNull()?.toDouble() ?: 0.0
+    val high = values?.maxOrNull()?.toDouble() ?: 0.0
+    val rgb = raster.draw(dotPixels) { i ->
+      if (values == null) POINT_RGB else hueRgb(if (high > low) (values[i] - low) / (high - low) else 0.0)
+    }
+    var p = letsPlot() + geomImshow(RasterData.create(rgb, raster.width, raster.height, 3), extent = raster.extent, showLegend = false)
+    if (values != null) {
+      // the colour bar: two invisible points carrying the range of the values
+      val ends = mapOf("x" to listOf(raster.extent[0], raster.extent[0]), "y" to listOf(raster.extent[2], raster.extent[2]), valueName to listOf(low, high))
+      p += geomPoint(data = ends, alpha = 0.0) { x = "x"; y = "y"; color = valueName } + scaleColorGradientN(colors = HUE_COLOURS, name = valueName)
+    }
+    p
   }
-  plot += coordFixed() + labs(x = "x", y = "y") + ggsize(size + if (values == null) 0 else 90, size)
+  plot += coordFixed() + labs(x = "x", y = "y") + ggsize(size + legend, size)
   if (title.isNotEmpty()) plot += ggtitle(title)
   return plot
+}
+
+private const val POINT_COLOUR = "#1f77b4"
+private const val POINT_RGB = 0x1f77b4
+
+/** Wolfram's Hue[h] at full saturation and brightness, as 0xRRGGBB, for h in [0, 1]. */
+internal fun hueRgb(h: Double): Int {
+  val scaled = (h.coerceIn(0.0, 1.0) * 6).let { if (it >= 6) 0.0 else it }
+  val sector = scaled.toInt()
+  val f = scaled - sector
+  fun c(v: Double) = Math.round(v * 255).toInt()
+  val (r, g, b) = when (sector) {
+    0 -> Triple(1.0, f, 0.0)
+    1 -> Triple(1 - f, 1.0, 0.0)
+    2 -> Triple(0.0, 1.0, f)
+    3 -> Triple(0.0, 1 - f, 1.0)
+    4 -> Triple(f, 0.0, 1.0)
+    else -> Triple(1.0, 0.0, 1 - f)
+  }
+  return (c(r) shl 16) or (c(g) shl 8) or c(b)
+}
+
+/**
+ * Points drawn into a white picture whose pixels are square in data units (so that coordFixed
+ * keeps them round), at most [maxPixels] on the longer side, with a margin of 3% of the range.
+ */
+internal class PointRaster(private val xs: DoubleArray, private val ys: DoubleArray, maxPixels: Int) {
+  private val xMin: Double
+  private val yMin: Double
+  private val unit: Double
+  val width: Int
+  val height: Int
+
+  init {
+    val x0 = xs.min(); val x1 = xs.max(); val y0 = ys.min(); val y1 = ys.max()
+    val span = maxOf(x1 - x0, y1 - y0).let { if (it > 0) it else 1.0 }
+    val pad = 0.03 * span
+    unit = (span + 2 * pad) / maxPixels
+    xMin = x0 - pad
+    yMin = y0 - pad
+    width = maxOf(1, Math.ceil((x1 - x0 + 2 * pad) / unit).toInt())
+    height = maxOf(1, Math.ceil((y1 - y0 + 2 * pad) / unit).toInt())
+  }
+
+  /** Where the picture sits on the axes: xmin, xmax, ymin, ymax. */
+  val extent: List<Double> get() = listOf(xMin, xMin + width * unit, yMin, yMin + height * unit)
+
+  /** RGB 0..255, row 0 at the top, each point a [dot] x [dot] square in [colour] of its index, later points on top. */
+  fun draw(dot: Int, colour: (Int) -> Int): IntArray {
+    val rgb = IntArray(width * height * 3) { 255 }
+    for (i in xs.indices) {
+      val c = colour(i)
+      val col = ((xs[i] - xMin) / unit).toInt()
+      val row = height - 1 - ((ys[i] - yMin) / unit).toInt()
+      for (dy in 0 until dot) for (dx in 0 until dot) {
+        val r = row + dy - dot / 2
+        val q = col + dx - dot / 2
+        if (r in 0 until height && q in 0 until width) {
+          val at = (r * width + q) * 3
+          rgb[at] = (c shr 16) and 0xFF; rgb[at + 1] = (c shr 8) and 0xFF; rgb[at + 2] = c and 0xFF
+        }
+      }
+    }
+    return rgb
+  }
 }
 
 /**
