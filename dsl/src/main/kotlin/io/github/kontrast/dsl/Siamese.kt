@@ -15,6 +15,7 @@ import io.github.kontrast.dsl.pipeline.SiameseModel
  *   threshold = 0.5f
  * }
  * ```
- * Everything left out takes document 001's value (see [SiameseBuilder]).
+ * Everything left out takes [SiameseBuilder]'s default: document 001's input and encoder, and the
+ * library's `ContrastiveLoss.create()` (no 1/2 factor; document 001 asks for it, as above).
  */
 fun siamese(block: SiameseBuilder.() -> Unit): SiameseModel = SiameseBuilder().apply(block).build()

@@ -45,6 +45,9 @@ class SiameseMnistWalkthrough : Walkthrough() {
   @Option(names = ["--resume"], description = ["continue from the checkpoint in --out: skip the epochs it holds, train the rest"])
   var resume: Boolean = false
 
+  @Option(names = ["--export"], paramLabel = "DIR", description = ["after training, write the encoder there as a TensorFlow SavedModel (serving_default: image -> embedding)"])
+  var export: Path? = null
+
   private val epochs get() = training.epochs
   private val batchSize get() = training.batchSize
   private val seed get() = training.seed
@@ -101,6 +104,11 @@ class SiameseMnistWalkthrough : Walkthrough() {
       }
       writeMetrics(history, fitted, test, mnist.source, trainPairs.size, seconds)
       println("Results in $out: metrics.json, history.csv, history.svg/.png, pairs.svg/.png, training-pairs.svg/.png, checkpoint.ktck")
+      export?.let { dir ->
+        model.export(dir)
+        val input = model.inputShape.joinToString(", ")
+        println("SavedModel in $dir: signature serving_default, input 'image' (float32, [N, $input], pixels in [0, 1]), output 'embedding' (float32, [N, ${model.embeddingShape[0]}])")
+      }
 
       if (accuracy < minAccuracy) {
         System.err.println(String.format(Locale.ROOT, "kontrast %s: test pair accuracy %.4f is below --min-accuracy %.4f", name, accuracy, minAccuracy))

@@ -23,12 +23,13 @@ class SiameseMnistWalkthroughSpec : FunSpec({
   val barOut = Files.createTempDirectory("siamese-mnist")
   // the subset's 4,800 training images -> 9,600 pairs -> 600 steps of 16
   val barRun by lazy {
-    kontrast("siamese-mnist", *data.toTypedArray(), "--batch-size", "16", "--epochs", "1", "--out", barOut.toString(), "--quiet", "--min-accuracy", BAR.toString())
+    kontrast("siamese-mnist", *data.toTypedArray(), "--batch-size", "16", "--epochs", "1", "--out", barOut.toString(), "--quiet", "--min-accuracy", BAR.toString(), "--export", barOut.resolve("model").toString())
   }
 
-  test("a short run beats its bar and writes every file") {
+  test("a short run beats its bar and writes every file, the SavedModel of --export too") {
     barRun.code shouldBe 0
-    for (f in listOf("metrics.json", "history.csv", "history.svg", "history.png", "pairs.svg", "pairs.png", "training-pairs.svg", "training-pairs.png", "checkpoint.ktck")) {
+    for (f in listOf("metrics.json", "history.csv", "history.svg", "history.png", "pairs.svg", "pairs.png", "training-pairs.svg", "training-pairs.png", "checkpoint.ktck",
+        "model/saved_model.pb", "model/variables/variables.index")) {
       (Files.size(barOut.resolve(f)) > 100) shouldBe true
     }
     val metrics = Files.readString(barOut.resolve("metrics.json"))

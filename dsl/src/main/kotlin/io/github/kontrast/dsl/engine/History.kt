@@ -3,9 +3,14 @@ package io.github.kontrast.dsl.engine
 /**
  * What [Trainer.fit] recorded, as Keras' History: per-epoch values by key ("loss", "val_loss",
  * "pair_accuracy", "val_pair_accuracy", ...), plus the wall time of every training step so that
- * benchmarks and launchers can report a median step time and a throughput.
+ * benchmarks and launchers can report a median step time and a throughput in the pipeline's
+ * [unit] ("pairs" for a Siamese pipeline, "images" for SimCLR). A loss with several terms adds a
+ * key per term, "<term>_loss", next to the total "loss".
  */
-class History {
+class History @JvmOverloads constructor(
+  /** What one example is: "pairs", "images", "image-text pairs". */
+  val unit: String = "examples",
+) {
   private val values = LinkedHashMap<String, MutableList<Double>>()
   private val epochList = mutableListOf<Int>()
   private val steps = mutableListOf<Double>()
@@ -41,7 +46,7 @@ class History {
     return if (s.size % 2 == 1) s[m] else (s[m - 1] + s[m]) / 2
   }
 
-  /** Examples (pairs, for a Siamese model) per second at the median step time and the usual batch size. */
+  /** Examples ([unit]: pairs, for a Siamese model) per second at the median step time and the usual batch size. */
   fun examplesPerSecond(): Double {
     if (steps.isEmpty()) return Double.NaN
     val typical = sizes.groupingBy { it }.eachCount().maxByOrNull { it.value }!!.key
@@ -66,5 +71,5 @@ class History {
     sizes += examples
   }
 
-  override fun toString(): String = "History(epochs=$epochList, ${values.entries.joinToString { "${it.key}=${it.value}" }})"
+  override fun toString(): String = "History(epochs=$epochList, unit=$unit, ${values.entries.joinToString { "${it.key}=${it.value}" }})"
 }

@@ -4,27 +4,26 @@ import io.github.kontrast.dsl.data.Batch
 import io.github.kontrast.dsl.data.Dataset
 import io.github.kontrast.dsl.data.FloatHostArray
 import io.github.kontrast.dsl.data.HostArray
-import io.github.kontrast.dsl.data.IntHostArray
-import io.github.kontrast.dsl.layers.ElementType
-import io.github.kontrast.dsl.layers.ModelSummary
 import org.tensorflow.Session
 import org.tensorflow.Tensor
-import org.tensorflow.types.TBool
 import org.tensorflow.types.TFloat32
-import org.tensorflow.types.TInt64
+import java.io.PrintStream
 import java.nio.file.Path
 
 /**
- * Runs a [CompiledGraph] in one Session: initializes variables from their host-computed values,
- * trains on batches (one Session.run per step, fetching only the stats vector), evaluates,
- * predicts, saves and restores. Counters (updates done, epochs done) live here and in checkpoints.
+ * Runs a [CompiledGraph] in one Session: the training loop (one Session.run per step, fetching
+ * only the stats vector), evaluation, prediction and inspection runs. Feeding batches is
+ * [BatchFeeder]'s, moving variable values [CheckpointIO]'s. Counters (updates done, epochs done)
+ * live here and in checkpoints. Closing it closes its session, not the graph: that belongs to the
+ * [CompiledGraph], which whoever compiled it closes.
  *
  * Repeatability: weights come from the seed, the batch order of epoch e from (seed, e), dropout
  * masks from (seed, step); on CPU the same seed gives the same losses bit for bit.
  */
 class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.seed) : AutoCloseable {
-  private val session = Session(compiled.builder.graph)
-  private val trueTensor: TBool = TBool.scalarOf(true)
+  private val session = Session(compiled.graph)
+  private val feeder = BatchFeeder(compiled, seed)
+  private val io = CheckpointIO(session, compiled.variables)
   private var closed = false
 
   /** Updates done so far over the whole run (restored from checkpoints). */
@@ -35,12 +34,23 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
   var epoch: Int = 0
     private set
 
-  /** No progress bar and no epoch lines. */
-  var quiet: Boolean = false
+  /** What fit prints. */
+  var verbosity: Verbosity = Verbosity.PROGRESS_BAR
+
+  /** Shorthand: true = [Verbosity.EPOCHS] (epoch lines, no progress bar), false = [Verbosity.PROGRESS_BAR]. */
+  var quiet: Boolean
+    get() = verbosity != Verbosity.PROGRESS_BAR
+    set(value) { verbosity = if (value) Verbosity.EPOCHS else Verbosity.PROGRESS_BAR }
+
+  /** What one example is, for throughput in the progress line and History: "pairs", "images". */
+  var unit: String = "examples"
+
+  /** Where fit prints. */
+  internal var out: PrintStream = System.out
 
   init {
     try {
-      load(compiled.variables.all.associate { it.path to it.initial })
+      io.initialize()
     } catch (e: Throwable) {
       close()
       throw e
@@ -70,17 +80,17 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
     val target = compiled.trainTarget!!
     require(train.size > 0) { "the training dataset is empty" }
     // fail before training starts if the data does not fit the inputs
-    checkBatch(train.batch(intArrayOf(0)), compiled.inputs)
-    validation?.let { require(it.size > 0) { "the validation dataset is empty" }; checkBatch(it.batch(intArrayOf(0)), compiled.inputs) }
+    feeder.check(train.batch(intArrayOf(0)))
+    validation?.let { require(it.size > 0) { "the validation dataset is empty" }; feeder.check(it.batch(intArrayOf(0))) }
 
-    val history = History()
+    val history = History(unit)
     var stop = false
     val control = object : TrainingControl {
       override fun stopTraining() { stop = true }
       override val stopRequested get() = stop
       override fun save(path: Path) = this@Trainer.save(path)
     }
-    val progress = Progress(quiet)
+    val progress = Progress(verbosity, unit, compiled.lossTermKeys, out)
     val lastEpoch = epoch + epochs
     val stepsPerEpoch = (train.size + batchSize - 1) / batchSize
     callbacks.forEach { it.onTrainBegin(control) }
@@ -89,9 +99,11 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
         val number = epoch + 1
         callbacks.forEach { it.onEpochBegin(number, control) }
         progress.epochBegin(number, lastEpoch, stepsPerEpoch)
-        val acc = StatsAccumulator(compiled.metricNames)
+        val acc = StatsAccumulator(compiled.lossTermKeys, compiled.metricNames)
         val batches = train.batches(batchSize, shuffle, seed, epoch, false)
         var index = 0
+        var examples = 0L
+        var stepMillis = 0.0
         try {
           while (!stop && batches.hasNext()) {
             val batch = batches.next()
@@ -104,7 +116,9 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
             if (!loss.isFinite()) throw NonFiniteLossException(step, number, loss)
             acc.add(stats, batch.size)
             history.addStep(millis, batch.size)
-            progress.batchEnd(index + 1, acc.loss(), batch.size / (millis / 1000))
+            examples += batch.size
+            stepMillis += millis
+            progress.batchEnd(index + 1, acc, batch.size / (millis / 1000))
             val result = BatchResult(step, number, index, batch.size, loss, millis)
             callbacks.forEach { it.onBatchEnd(result, control) }
             index++
@@ -117,7 +131,7 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
         epoch++
         history.addEpoch(epoch, logs)
         checkpoint?.let { save(it) }
-        progress.epochEnd(epoch, lastEpoch, index, logs)
+        progress.epochEnd(epoch, lastEpoch, index, examples, stepMillis, logs)
         callbacks.forEach { it.onEpochEnd(epoch, logs, control) }
         if (stop) break
       }
@@ -128,12 +142,12 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
     return history
   }
 
-  /** The loss and metrics over [dataset] in inference mode (no dropout, moving statistics), in order. */
+  /** The loss (and its terms) and metrics over [dataset] in inference mode (no dropout, moving statistics), in order. */
   fun evaluate(dataset: Dataset, batchSize: Int): Map<String, Double> {
     checkOpen()
     require(batchSize > 0) { "batchSize must be > 0, got $batchSize" }
     require(dataset.size > 0) { "the dataset to evaluate is empty" }
-    val acc = StatsAccumulator(compiled.metricNames)
+    val acc = StatsAccumulator(compiled.lossTermKeys, compiled.metricNames)
     val batches = dataset.batches(batchSize, false, seed, 0, false)
     try {
       while (batches.hasNext()) {
@@ -148,17 +162,17 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
 
   /**
    * The named [output] for every example of [dataset], in order, in inference mode: shape
-   * [size] + the output's per-example shape. Only the inputs in [inputs] are fed (TensorFlow prunes
-   * the rest of the graph), so an embedding needs just its image.
+   * [size] + the output's per-example shape, floats or ints as the output is. Only [inputs] are
+   * fed (by default those the output depends on), so an embedding needs just its image.
    */
-  fun predict(dataset: Dataset, batchSize: Int, output: String, inputs: List<String>): FloatHostArray {
+  @JvmOverloads
+  fun predict(dataset: Dataset, batchSize: Int, output: String, inputs: List<String> = compiled.inputsFor(output).map { it.name }): HostArray {
     checkOpen()
     require(batchSize > 0) { "batchSize must be > 0, got $batchSize" }
-    val op = compiled.outputs[output] ?: throw IllegalArgumentException("the graph has no output '$output'; it has ${compiled.outputs.keys}")
+    require(dataset.size > 0) { "the dataset to predict on is empty" }
+    val op = compiled.output(output)
     val specs = inputs.map { compiled.input(it) }
-    val parts = mutableListOf<FloatArray>()
-    var rowShape: IntArray? = null
-    var rows = 0
+    val parts = mutableListOf<HostArray>()
     val batches = dataset.batches(batchSize, false, seed, 0, false)
     try {
       while (batches.hasNext()) {
@@ -166,69 +180,51 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
         val tensors = ArrayList<Tensor>(specs.size)
         try {
           val runner = session.runner()
-          feedInputs(runner, batch, specs, tensors)
-          runner.fetch(op).run().use { r ->
-            val t = r.get(0) as TFloat32
-            val dims = t.shape().asArray()
-            rowShape = IntArray(dims.size - 1) { dims[it + 1].toInt() }
-            parts += Tensors.read(t)
-          }
+          feeder.feedInputs(runner, batch, specs, tensors)
+          runner.fetch(op).run().use { r -> parts += Tensors.read(r.get(0)) }
         } finally {
           tensors.forEach { it.close() }
         }
-        rows += batch.size
       }
     } finally {
       (batches as? AutoCloseable)?.close()
     }
-    val out = FloatArray(parts.sumOf { it.size })
-    var at = 0
-    parts.forEach { System.arraycopy(it, 0, out, at, it.size); at += it.size }
-    return FloatHostArray(out, intArrayOf(rows) + (rowShape ?: IntArray(0)))
+    return Tensors.concat(parts)
   }
 
   /**
    * Fetches the named [outputs] for one [batch] without updating anything, feeding the graph's
    * inputs that the batch has. With [training] the forward pass runs as in a training step
    * (dropout on, batch statistics) with the random seed of the next step. For inspection, tests
-   * and notebooks; values come back with their full shapes.
+   * and notebooks; values come back with their full shapes, floats or ints as each output is.
    */
   @JvmOverloads
-  fun run(batch: Batch, outputs: List<String>, training: Boolean = false): Map<String, FloatHostArray> {
+  fun fetch(batch: Batch, outputs: List<String>, training: Boolean = false): Map<String, HostArray> {
     checkOpen()
-    val ops = outputs.map { compiled.outputs[it] ?: throw IllegalArgumentException("the graph has no output '$it'; it has ${compiled.outputs.keys}") }
-    val b = compiled.builder
+    val ops = outputs.map { compiled.output(it) }
     val tensors = ArrayList<Tensor>()
     try {
       val runner = session.runner()
-      feedInputs(runner, batch, compiled.inputs.filter { it.name in batch.arrays }, tensors)
-      if (training) {
-        val seedT = TInt64.vectorOf(seed, step).also { tensors += it }
-        runner.feed(b.trainingFlag, trueTensor).feed(b.stepSeed, seedT)
-      }
+      feeder.feedInputs(runner, batch, compiled.inputs.filter { it.name in batch.arrays }, tensors)
+      if (training) feeder.feedTraining(runner, step, tensors)
       ops.forEach { runner.fetch(it) }
-      runner.run().use { r ->
-        return outputs.indices.associate { i ->
-          val t = r.get(i) as TFloat32
-          outputs[i] to FloatHostArray(Tensors.read(t), t.shape().asArray().map { it.toInt() }.toIntArray())
-        }
-      }
+      runner.run().use { r -> return outputs.indices.associate { i -> outputs[i] to Tensors.read(r.get(i)) } }
     } finally {
       tensors.forEach { it.close() }
     }
   }
 
+  /** [fetch] for float outputs. */
+  @JvmOverloads
+  fun run(batch: Batch, outputs: List<String>, training: Boolean = false): Map<String, FloatHostArray> =
+    fetch(batch, outputs, training).mapValues { (name, a) ->
+      a as? FloatHostArray ?: throw IllegalArgumentException("output '$name' holds ints; fetch it with fetch()")
+    }
+
   /** The current state: every variable and the counters. */
   fun checkpoint(): Checkpoint {
     checkOpen()
-    val entries = compiled.variables.all
-    val runner = session.runner()
-    entries.forEach { runner.fetch(it.variable) }
-    val values = LinkedHashMap<String, Checkpoint.Tensor>()
-    runner.run().use { r ->
-      entries.forEachIndexed { i, e -> values[e.path] = Checkpoint.Tensor(e.shape, Tensors.read(r.get(i) as TFloat32)) }
-    }
-    return Checkpoint(step, epoch, values)
+    return Checkpoint(step, epoch, io.read())
   }
 
   /** Writes [checkpoint] atomically to [path]. */
@@ -239,62 +235,18 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
 
   fun restore(checkpoint: Checkpoint) {
     checkOpen()
-    val entries = compiled.variables.all
-    val missing = entries.map { it.path }.filter { it !in checkpoint.values }
-    require(missing.isEmpty()) { "the checkpoint lacks variables of this model: $missing" }
-    val extra = checkpoint.values.keys - entries.map { it.path }.toSet()
-    require(extra.isEmpty()) { "the checkpoint has variables this model does not: $extra" }
-    for (e in entries) {
-      val t = checkpoint.values.getValue(e.path)
-      require(t.shape.contentEquals(e.shape)) {
-        "variable '${e.path}' has shape ${t.shape.contentToString()} in the checkpoint, ${e.shape.contentToString()} in this model"
-      }
-    }
-    load(entries.associate { it.path to checkpoint.values.getValue(it.path).data })
+    io.restore(checkpoint)
     step = checkpoint.step
     epoch = checkpoint.epoch
   }
 
-  private fun load(values: Map<String, FloatArray>) {
-    val entries = compiled.variables.all
-    if (entries.isEmpty()) return
-    val tensors = ArrayList<Tensor>(entries.size)
-    try {
-      val runner = session.runner()
-      for (e in entries) {
-        val t = Tensors.floats(values.getValue(e.path), e.shape)
-        tensors += t
-        runner.feed(e.feed, t).addTarget(e.assign)
-      }
-      runner.run().close()
-    } finally {
-      tensors.forEach { it.close() }
-    }
-  }
-
-  /** Feeds the arrays of [batch] named by [specs], collecting the tensors made so the caller closes them. */
-  private fun feedInputs(runner: Session.Runner, batch: Batch, specs: List<InputSpec>, tensors: MutableList<Tensor>) {
-    for (s in specs) {
-      val t = Tensors.of(hostInput(batch, s))
-      tensors += t
-      runner.feed(s.placeholder, t)
-    }
-  }
-
-  /** One Session.run: feeds the batch (and, in training, the flag, learning rate, step and seed), fetches the stats vector. */
+  /** One Session.run: feeds the batch and the per-run scalars, fetches the stats vector. */
   private fun runStats(batch: Batch, training: Boolean, learningRate: Double, target: org.tensorflow.op.Op?): FloatArray {
-    val b = compiled.builder
-    val tensors = ArrayList<Tensor>(compiled.inputs.size + 3)
+    val tensors = ArrayList<Tensor>(compiled.inputs.size + 4)
     try {
       val runner = session.runner()
-      feedInputs(runner, batch, compiled.inputs, tensors)
-      val lr = TFloat32.scalarOf(learningRate.toFloat()).also { tensors += it }
-      val stepT = TFloat32.scalarOf((step + 1).toFloat()).also { tensors += it }
-      runner.feed(b.learningRate, lr).feed(b.stepNumber, stepT)
-      if (training) {
-        val seedT = TInt64.vectorOf(seed, step).also { tensors += it }
-        runner.feed(b.trainingFlag, trueTensor).feed(b.stepSeed, seedT)
-      }
+      feeder.feedInputs(runner, batch, compiled.inputs, tensors)
+      feeder.feedStep(runner, step, learningRate, training, tensors)
       if (target != null) runner.addTarget(target)
       return runner.fetch(compiled.stats).run().use { r -> Tensors.read(r.get(0) as TFloat32) }
     } finally {
@@ -305,66 +257,43 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
   override fun close() {
     if (closed) return
     closed = true
-    trueTensor.close()
+    feeder.close()
     session.close()
-    compiled.builder.graph.close()
   }
 
   private fun checkOpen() = check(!closed) { "this model is closed" }
-
-  internal companion object {
-    /** Checks that [batch] has an array of the right type and shape for every input. */
-    fun checkBatch(batch: Batch, inputs: List<InputSpec>) {
-      inputs.forEach { hostInput(batch, it) }
-    }
-
-    /**
-     * The batch array for input [s], checked: it must exist, hold the right element type (ints are
-     * accepted for a float input, as labels often are) and have the declared per-example shape, up
-     * to dimensions of size 1 ([N] and [N, 1] both fit a scalar-per-example label).
-     */
-    fun hostInput(batch: Batch, s: InputSpec): HostArray {
-      val a = batch.arrays[s.name]
-        ?: throw IllegalArgumentException("the batch has no array '${s.name}' for the model's input '${s.name}'; it has ${batch.arrays.keys}")
-      val perExample = a.shape.drop(1).toIntArray()
-      val fits = perExample.contentEquals(s.shape) ||
-        perExample.filter { it != 1 } == s.shape.filter { it != 1 }
-      require(fits) {
-        "array '${s.name}' has shape ${a.shape.contentToString()}, i.e. ${ModelSummary.shape(perExample)} per example, " +
-          "but the input '${s.name}' expects ${ModelSummary.shape(s.shape)}"
-      }
-      val rowShape = intArrayOf(a.rows) + s.shape
-      return when {
-        s.type == ElementType.FLOAT && a is FloatHostArray -> if (fits && perExample.contentEquals(s.shape)) a else FloatHostArray(a.data, rowShape)
-        s.type == ElementType.FLOAT && a is IntHostArray -> FloatHostArray(FloatArray(a.data.size) { a.data[it].toFloat() }, rowShape)
-        s.type == ElementType.INT && a is IntHostArray -> if (perExample.contentEquals(s.shape)) a else IntHostArray(a.data, rowShape)
-        else -> throw IllegalArgumentException("array '${s.name}' holds floats but the input '${s.name}' expects ints")
-      }
-    }
-  }
 }
 
-/** Sums a run's stats vectors: the loss weighted by batch size, each metric's sum and count. */
-internal class StatsAccumulator(private val names: List<String>) {
-  private var lossSum = 0.0
+/**
+ * Sums a run's stats vectors: the total loss and each term weighted by batch size, each metric's
+ * sum and count. Layout: [loss, term keys..., metric sum, metric count, ...].
+ */
+internal class StatsAccumulator(private val termKeys: List<String>, private val names: List<String>) {
+  private val lossSums = DoubleArray(1 + termKeys.size)
   private var examples = 0L
   private val sums = DoubleArray(names.size)
   private val counts = DoubleArray(names.size)
 
   fun add(stats: FloatArray, size: Int) {
-    lossSum += stats[0].toDouble() * size
+    for (i in lossSums.indices) lossSums[i] += stats[i].toDouble() * size
     examples += size
+    val m = lossSums.size
     for (i in names.indices) {
-      sums[i] += stats[1 + 2 * i].toDouble()
-      counts[i] += stats[2 + 2 * i].toDouble()
+      sums[i] += stats[m + 2 * i].toDouble()
+      counts[i] += stats[m + 1 + 2 * i].toDouble()
     }
   }
 
-  fun loss(): Double = if (examples == 0L) Double.NaN else lossSum / examples
+  /** The mean total loss so far. */
+  fun loss(): Double = mean(0)
+
+  /** The mean of loss entry [i] (0 = total, then the terms). */
+  fun mean(i: Int): Double = if (examples == 0L) Double.NaN else lossSums[i] / examples
 
   fun logs(): Map<String, Double> {
     val m = LinkedHashMap<String, Double>()
     m["loss"] = loss()
+    termKeys.forEachIndexed { i, k -> m[k] = mean(i + 1) }
     names.forEachIndexed { i, n -> m[n] = if (counts[i] > 0) sums[i] / counts[i] else Double.NaN }
     return m
   }

@@ -28,6 +28,8 @@ class VariableStore internal constructor(private val tf: Ops, private val seed: 
     val shape: IntArray,
     internal val initial: FloatArray,
     val trainable: Boolean,
+    /** Optimizer state (Adam's moments, momentum buffers) rather than part of the model. */
+    val isSlot: Boolean = false,
   ) {
     internal lateinit var feed: Placeholder<TFloat32>
     internal lateinit var assign: Op
@@ -50,11 +52,14 @@ class VariableStore internal constructor(private val tf: Ops, private val seed: 
   override fun slot(parameter: Parameter, slotName: String): Variable<TFloat32> {
     val owner = entries[parameter.name]
       ?: throw IllegalArgumentException("slot '$slotName' asked for parameter '${parameter.name}', which this graph does not own")
-    return variable("${parameter.name}/slot/$slotName", owner.shape, Initializers.zeros(), trainable = false)
+    return variable("${parameter.name}/slot/$slotName", owner.shape, Initializers.zeros(), trainable = false, slot = true)
   }
 
   /** A variable of any shape, initialized by [initializer] from the model seed. */
-  fun variable(path: String, shape: IntArray, initializer: Initializer, trainable: Boolean): Variable<TFloat32> {
+  fun variable(path: String, shape: IntArray, initializer: Initializer, trainable: Boolean): Variable<TFloat32> =
+    variable(path, shape, initializer, trainable, slot = false)
+
+  private fun variable(path: String, shape: IntArray, initializer: Initializer, trainable: Boolean, slot: Boolean): Variable<TFloat32> {
     check(!sealed) { "variable '$path' created after the graph was compiled" }
     require(path.matches(Regex("[A-Za-z0-9.][A-Za-z0-9_.\\-/]*"))) { "variable path must be a TensorFlow op name, got '$path'" }
     require(path !in entries) { "variable '$path' exists already: give each layer or model a distinct name" }
@@ -63,7 +68,7 @@ class VariableStore internal constructor(private val tf: Ops, private val seed: 
     val count = shape.fold(1) { a, b -> a * b }
     require(initial.size == count) { "initializer of '$path' gave ${initial.size} values for shape ${shape.contentToString()} ($count)" }
     val v = tf.withName(path.replace('/', '.')).variable(Shape.of(*shape.map { it.toLong() }.toLongArray()), TFloat32::class.java)
-    entries[path] = Entry(path, v, shape.copyOf(), initial, trainable)
+    entries[path] = Entry(path, v, shape.copyOf(), initial, trainable, slot)
     return v
   }
 

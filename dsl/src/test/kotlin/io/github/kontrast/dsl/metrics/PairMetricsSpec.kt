@@ -7,6 +7,7 @@ import io.github.kontrast.dsl.engine.Trainer
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.doubles.plusOrMinus
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
 
 /**
  * Pair metrics on fixed distances: d = (0.2, 0.7, 0.4, 0.9, 0.1), similar = (1, 1, 0, 0, 1).
@@ -21,8 +22,10 @@ class PairMetricsSpec : FunSpec({
     val sim = g.floatInput("s", IntArray(0))
     val outputs = PairOutputs(dist, sim, similarity)
     val loss = g.tf.math.mean(dist, g.tf.constant(0))
-    Trainer(g.compile(loss, metrics.associate { it.name to it.build(g.tf, outputs) })).use { t ->
-      return t.evaluate(ArrayDataset(mapOf("d" to FloatHostArray(d, intArrayOf(d.size)), "s" to FloatHostArray(s, intArrayOf(s.size)))), 2)
+    g.compile(loss, metrics.associate { it.name to it.build(g.tf, outputs) }).use { compiled ->
+      Trainer(compiled).use { t ->
+        return t.evaluate(ArrayDataset(mapOf("d" to FloatHostArray(d, intArrayOf(d.size)), "s" to FloatHostArray(s, intArrayOf(s.size)))), 2)
+      }
     }
   }
 
@@ -50,5 +53,21 @@ class PairMetricsSpec : FunSpec({
 
   test("a kind absent from the data gives NaN, not a division by zero") {
     evaluate(d, FloatArray(5) { 1f }, PairMetrics.meanNegativeDistance()).getValue("mean_negative_distance").isNaN() shouldBe true
+  }
+  test("PairDecision: one rule on the host and in the graph, flipped for a similarity") {
+    val distance = PairDecision(0.5f)
+    distance.similar(FloatHostArray(d, intArrayOf(5))).toList() shouldBe listOf(true, false, true, false, true)
+    distance.isSimilar(0.5f) shouldBe false // strictly below
+    val similarity = PairDecision(0.5f, higherIsSimilar = true)
+    similarity.similar(FloatHostArray(d, intArrayOf(5))).toList() shouldBe listOf(false, true, false, true, false)
+    // the graph form gives the same booleans
+    org.tensorflow.EagerSession.create().use { session ->
+      val tf = org.tensorflow.op.Ops.create(session)
+      for (rule in listOf(distance, similarity)) {
+        val t = rule.similar(tf, tf.constant(d)).asTensor()
+        BooleanArray(5) { t.getBoolean(it.toLong()) }.toList() shouldBe rule.similar(FloatHostArray(d, intArrayOf(5))).toList()
+      }
+    }
+    io.kotest.assertions.throwables.shouldThrow<IllegalArgumentException> { PairDecision(Float.NaN) }.message shouldContain "threshold"
   }
 })

@@ -8,6 +8,7 @@ import io.github.kontrast.dsl.engine.Callback
 import io.github.kontrast.dsl.engine.EarlyStopping
 import io.github.kontrast.dsl.engine.NonFiniteLossException
 import io.github.kontrast.dsl.engine.TrainingControl
+import io.github.kontrast.dsl.engine.Verbosity
 import io.github.kontrast.dsl.siamese
 import io.github.kontrast.losses.distances.Distances
 import io.github.kontrast.losses.PairConvention
@@ -37,11 +38,10 @@ class SiameseSpec : FunSpec({
       flatten()
       dense(8)
     }
-    distance = Distances.euclidean()
     loss = contrastive(margin = 1f, convention = PairConvention.ONE_MEANS_SIMILAR, halfFactor = true)
     optimizer = adam(lr)
     threshold = 0.5f
-    quiet = true
+    verbosity = Verbosity.SILENT
   }
 
   test("the loss falls and the pairs separate on an easy task") {
@@ -57,6 +57,8 @@ class SiameseSpec : FunSpec({
       h["val_mean_negative_distance"].last() shouldBeGreaterThan h["val_mean_positive_distance"].last()
       h.stepMillis shouldHaveSize 3 * 8
       h.examplesPerSecond() shouldBeGreaterThan 0.0
+      h.unit shouldBe "pairs"
+      m.unit shouldBe "pairs"
       m.step shouldBe 24L
       m.epoch shouldBe 3
       // evaluate agrees with the last validation values (same weights, inference mode)
@@ -186,9 +188,8 @@ class SiameseSpec : FunSpec({
       .build()
     val built = Siamese.builder()
       .seed(42).input(SyntheticPairs.SIDE, SyntheticPairs.SIDE, 1).encoder(twin)
-      .distance(Distances.euclidean())
       .loss(io.github.kontrast.losses.ContrastiveLoss.create().withMargin(1f).withConvention(PairConvention.ONE_MEANS_SIMILAR).withHalfFactor(true))
-      .optimizer(io.github.kontrast.dsl.optim.Optimizers.adam(1e-2)).threshold(0.5f).quiet(true)
+      .optimizer(io.github.kontrast.dsl.optim.adam(1e-2)).threshold(0.5f).verbosity(Verbosity.SILENT)
       .build()
     val a = built.use { it.fit(train, epochs = 1, batchSize = 32).history }
     val b = tiny().use { it.fit(train, epochs = 1, batchSize = 32).history }
@@ -208,16 +209,68 @@ class SiameseSpec : FunSpec({
     val dir = tempdir()
     val path = dir.toPath().resolve("other.ckpt")
     tiny().use { it.save(path) }
-    val other = siamese { input(6, 6, 1); encoder { flatten(); dense(4) }; quiet = true }
+    val other = siamese { input(6, 6, 1); encoder { flatten(); dense(4) }; verbosity = Verbosity.SILENT }
     other.use { m -> shouldThrow<IllegalArgumentException> { m.restore(path) }.message shouldContain "siamese_twin/conv2d/kernel" }
   }
 
   test("the document-001 network: summary counts 107,456 parameters once though the twin runs twice") {
-    siamese { quiet = true }.use { m ->
+    siamese { verbosity = Verbosity.SILENT }.use { m ->
       val s = m.summary()
       s.totalParams shouldBe 107_456L
       s.rows.map { it.name } shouldBe listOf("first", "second", "siamese_twin", "distance")
       m.embeddingShape.toList() shouldBe listOf(128)
     }
   }
+  test("one source of truth: the loss's distance, and contrastive() is the default loss") {
+    // the builder's default loss is the library's ContrastiveLoss.create(), and so is contrastive()
+    val default = SiameseBuilder().loss.toString()
+    default shouldBe io.github.kontrast.losses.ContrastiveLoss.create().toString()
+    SiameseBuilder().run { contrastive() }.toString() shouldBe default
+    val unset = siamese { input(6, 6, 1); encoder { flatten(); dense(4) }; seed = 3; verbosity = Verbosity.SILENT }
+      .use { it.fit(train, epochs = 1, batchSize = 32).history }
+    val explicit = siamese { input(6, 6, 1); encoder { flatten(); dense(4) }; seed = 3; loss = contrastive(); verbosity = Verbosity.SILENT }
+      .use { it.fit(train, epochs = 1, batchSize = 32).history }
+    explicit shouldBe unset
+    // the distance is the loss's: with the cosine distance, predict gives 1 - cos(e1, e2) of the two embeddings
+    checkCosineDistanceModel(train, valid)
+  }
 })
+
+/** A Siamese model whose loss takes the cosine distance: the graph's distance, the metric and predictSimilar all use it. */
+private fun checkCosineDistanceModel(train: Dataset, valid: Dataset) {
+  val m: SiameseModel = siamese {
+    input(SyntheticPairs.SIDE, SyntheticPairs.SIDE, 1)
+    encoder { flatten(); dense(4) }
+    loss = contrastive().withDistance(Distances.cosineDistance())
+    threshold = 0.2f
+    verbosity = Verbosity.SILENT
+  }
+  try {
+    m.distance.name() shouldBe Distances.cosineDistance().name()
+    m.fit(train, epochs = 1, batchSize = 32)
+    val d: FloatHostArray = m.predict(valid, 16)
+    val a: FloatArray = m.embed(valid, 16, Batch.FIRST).data
+    val b: FloatArray = m.embed(valid, 16, Batch.SECOND).data
+    for (i in 0 until 64) d.data[i].toDouble() shouldBe (1 - cosine(a, b, i * 4, 4) plusOrMinus 1e-4)
+    val labels: FloatArray = (valid.batch(IntArray(64) { it })[Batch.LABEL] as FloatHostArray).data
+    val similar: BooleanArray = m.predictSimilar(d)
+    similar.indices.all { similar[it] == (d.data[it] < 0.2f) } shouldBe true
+    val acc: Double = labels.indices.count { similar[it] == (labels[it] == 1f) } / 64.0
+    acc shouldBe (m.evaluate(valid, 64).getValue("pair_accuracy") plusOrMinus 1e-9)
+  } finally {
+    m.close()
+  }
+}
+
+/** cos(a[from, from + n), b[from, from + n)) in double precision. */
+private fun cosine(a: FloatArray, b: FloatArray, from: Int, n: Int): Double {
+  var dot = 0.0
+  var na = 0.0
+  var nb = 0.0
+  for (k in from until from + n) {
+    dot += a[k].toDouble() * b[k]
+    na += a[k].toDouble() * a[k]
+    nb += b[k].toDouble() * b[k]
+  }
+  return dot / Math.sqrt(na * nb)
+}

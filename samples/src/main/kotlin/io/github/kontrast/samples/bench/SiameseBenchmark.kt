@@ -6,6 +6,7 @@ import io.github.kontrast.dsl.data.FloatHostArray
 import io.github.kontrast.dsl.engine.BatchResult
 import io.github.kontrast.dsl.engine.Callback
 import io.github.kontrast.dsl.engine.TrainingControl
+import io.github.kontrast.dsl.engine.Verbosity
 import io.github.kontrast.dsl.optim.adam
 import io.github.kontrast.dsl.siamese
 import java.util.SplittableRandom
@@ -114,7 +115,8 @@ private class HandWrittenLoop(private val pairs: RandomPairs, private val batchS
 private class EngineLoop(private val pairs: RandomPairs, private val batchSize: Int) : AutoCloseable {
   private val model = siamese {
     seed = 3L
-    quiet = true
+    verbosity = Verbosity.SILENT
+    loss = contrastive(halfFactor = true)
     optimizer = adam(1e-3)
   }
 

@@ -1,0 +1,75 @@
+package io.github.kontrast.dsl.pipeline
+
+import io.github.kontrast.dsl.engine.Verbosity
+import io.github.kontrast.dsl.layers.Sequential
+import io.github.kontrast.dsl.layers.SequentialBuilder
+import io.github.kontrast.dsl.optim.Optimizer
+
+/**
+ * The settings every pipeline builder shares: seed, input shape, encoder, optimizer (with its
+ * learning-rate schedule) and verbosity. Kotlin sets them as properties in the receiver of a
+ * DSL block (`siamese { seed = 42; input(28, 28, 1); optimizer = adam(1e-3) }`); Java chains the
+ * fluent methods, which return the concrete builder [B] so that its own settings follow
+ * (`Siamese.builder().seed(42).input(28, 28, 1).threshold(0.5f).build()`).
+ *
+ * @param B the concrete builder (`class SiameseBuilder : PipelineBuilder<SiameseBuilder, SiameseModel>`)
+ * @param M the pipeline it builds
+ * @param defaultInput the input shape per example when [input] is not called
+ * @param defaultEncoderName the name an encoder written with `encoder { ... }` gets
+ */
+abstract class PipelineBuilder<B : PipelineBuilder<B, M>, M : Pipeline> protected constructor(
+  defaultInput: IntArray,
+  private val defaultEncoderName: String,
+) {
+  /** Seeds initial weights, dropout masks and the batch order. */
+  var seed: Long = 0L
+
+  /** Per-example input shape, e.g. [28, 28, 1]. */
+  var inputShape: IntArray = defaultInput.copyOf()
+
+  /** Null: the method's default encoder. */
+  var encoder: Sequential? = null
+
+  /** The optimizer and its learning-rate schedule; Adam(1e-3) by default, Keras' default. */
+  var optimizer: Optimizer = io.github.kontrast.dsl.optim.adam()
+
+  /** What fit prints. */
+  var verbosity: Verbosity = Verbosity.PROGRESS_BAR
+
+  /** Shorthand for [verbosity]: true = epoch lines without a progress bar ([Verbosity.EPOCHS]). */
+  var quiet: Boolean
+    get() = verbosity != Verbosity.PROGRESS_BAR
+    set(value) { verbosity = if (value) Verbosity.EPOCHS else Verbosity.PROGRESS_BAR }
+
+  @Suppress("UNCHECKED_CAST")
+  protected val self: B get() = this as B
+
+  fun seed(seed: Long): B = self.also { this.seed = seed }
+
+  fun input(vararg shape: Int): B {
+    require(shape.isNotEmpty() && shape.all { it > 0 }) { "input shape must have positive dimensions, got ${shape.contentToString()}" }
+    inputShape = shape.copyOf()
+    return self
+  }
+
+  fun encoder(encoder: Sequential): B = self.also { this.encoder = encoder }
+
+  /** Kotlin: `encoder { conv2d(128, 2, activation = relu); ... }`. */
+  fun encoder(block: SequentialBuilder.() -> Unit): B =
+    encoder(SequentialBuilder().apply { name = defaultEncoderName }.apply(block).build())
+
+  fun optimizer(optimizer: Optimizer): B = self.also { this.optimizer = optimizer }
+
+  fun verbosity(verbosity: Verbosity): B = self.also { this.verbosity = verbosity }
+
+  fun quiet(quiet: Boolean): B = self.also { this.quiet = quiet }
+
+  /** Adam inside a DSL block without an import: `optimizer = adam(1e-3)` (the same as the top-level `adam`). */
+  fun adam(learningRate: Double): Optimizer = io.github.kontrast.dsl.optim.adam(learningRate)
+
+  /** The pipeline, its graph built and its variables initialized. */
+  abstract fun build(): M
+
+  /** The shared settings as the [Pipeline] constructor takes them. */
+  protected fun settings(): PipelineSettings = PipelineSettings(seed, optimizer, verbosity)
+}
