@@ -24,6 +24,8 @@ class SpiralWalkthroughSpec : FunSpec({
     run.out shouldContain "Spiral: 9,425 points"
     run.out shouldContain "Total params: 22,741"
     run.out shouldNotContain "\r"
+    // --quiet keeps the epoch lines: 3 epochs of 100 steps
+    Regex("(?m)^Epoch 3/3 - 100 steps").containsMatchIn(run.out) shouldBe true
     val m = Files.readString(out.resolve("metrics.json"))
     jsonNumber(m, "input_0.1_true") shouldBe (0.16 plusOrMinus 1e-6)
     jsonNumber(m, "input_0.6_true") shouldBe 0.0
