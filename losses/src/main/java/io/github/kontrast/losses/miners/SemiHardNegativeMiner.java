@@ -14,8 +14,8 @@ import org.tensorflow.types.family.TNumber;
 
 /**
  * Semi-hard negative mining (FaceNet; document 004's semi_hard_mining): for each (anchor,
- * positive), a negative farther than the positive but within the margin, d(a,p) < d(a,n) < d(a,p) +
- * margin. Document 004 picks one such negative at random; this picks the closest of them, so the
+ * positive), a negative farther than the positive but within the margin, {@code d(a,p) < d(a,n) < d(a,p) +
+ * margin}. Document 004 picks one such negative at random; this picks the closest of them, so the
  * graph is deterministic. When there is none it falls back, as document 004 does, to the hardest
  * (closest) negative. The choice is made on stop-gradient distances.
  *
