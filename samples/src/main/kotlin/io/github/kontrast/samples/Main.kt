@@ -16,6 +16,7 @@ val walkthroughs: List<() -> Walkthrough> = listOf(
   ::SiameseMnistWalkthrough,
   ::SiameseMnistJavaWalkthrough,
   ::SpiralWalkthrough,
+  ::ContrastiveVaeWalkthrough,
   ::BenchWalkthrough,
 )
 
