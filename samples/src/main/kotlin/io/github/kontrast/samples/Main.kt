@@ -15,6 +15,8 @@ val walkthroughs: List<() -> Walkthrough> = listOf(
   ::ContrastiveLossWalkthrough,
   ::SiameseMnistWalkthrough,
   ::SiameseMnistJavaWalkthrough,
+  ::SpiralWalkthrough,
+  ::ContrastiveVaeWalkthrough,
   ::BenchWalkthrough,
   ::ClipEmojiWalkthrough,
   ::SimClrMnistWalkthrough,

@@ -43,6 +43,30 @@ class SequentialBuilder {
     Conv2D(filters, kernelSize, kernelSize, strides, strides, padding, activation, useBias, kernelInitializer, biasInitializer, name),
   )
 
+  /** A transposed convolution (a decoder's learned upsampling), square kernel and equal strides; see [Conv2DTranspose]. */
+  @JvmOverloads
+  fun conv2dTranspose(
+    filters: Int,
+    kernelSize: Int,
+    activation: Activation = Activations.linear,
+    strides: Int = 1,
+    padding: Padding = Padding.VALID,
+    useBias: Boolean = true,
+    kernelInitializer: Initializer = Initializers.glorotUniform(),
+    biasInitializer: Initializer = Initializers.zeros(),
+    name: String? = null,
+  ): SequentialBuilder = add(
+    Conv2DTranspose(filters, kernelSize, kernelSize, strides, strides, padding, activation, useBias, kernelInitializer, biasInitializer, name),
+  )
+
+  /** Repeats every pixel [size] x [size] times (or interpolates, with [UpSampling2D.Interpolation.BILINEAR]). */
+  @JvmOverloads
+  fun upSampling(size: Int, interpolation: UpSampling2D.Interpolation = UpSampling2D.Interpolation.NEAREST, name: String? = null): SequentialBuilder =
+    add(UpSampling2D(size, size, interpolation, name))
+
+  /** A new per-example shape with the same number of elements: `reshape(7, 7, 32)`; one dimension may be -1. */
+  fun reshape(vararg shape: Int): SequentialBuilder = add(Reshape(shape))
+
   @JvmOverloads
   fun maxPool(poolSize: Int, strides: Int = poolSize, padding: Padding = Padding.VALID, name: String? = null): SequentialBuilder =
     add(MaxPool2D(poolSize, poolSize, strides, strides, padding, name))

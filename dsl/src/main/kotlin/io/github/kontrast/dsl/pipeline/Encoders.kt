@@ -1,6 +1,7 @@
 package io.github.kontrast.dsl.pipeline
 
 import io.github.kontrast.dsl.layers.Activations
+import io.github.kontrast.dsl.layers.Padding
 import io.github.kontrast.dsl.layers.Sequential
 
 /** Ready-made encoders. */
@@ -33,5 +34,34 @@ object Encoders {
     .conv2d(64, 3, Activations.relu).maxPool(2)
     .flatten()
     .dense(128, Activations.relu)
+    .build()
+
+  /**
+   * A small convolutional VAE encoder for 28x28x1 images (the latent heads are added by the
+   * pipeline): Conv2D(32, 3, stride 2, same, relu) -> 14x14, Conv2D(64, 3, stride 2, same, relu)
+   * -> 7x7, flatten, Dense(64, relu).
+   */
+  @JvmStatic
+  fun mnistVaeEncoder(): Sequential = Sequential.builder()
+    .name("encoder")
+    .conv2d(32, 3, Activations.relu, 2, Padding.SAME)
+    .conv2d(64, 3, Activations.relu, 2, Padding.SAME)
+    .flatten()
+    .dense(64, Activations.relu)
+    .build()
+
+  /**
+   * Its mirror, from the latent vector back to 28x28x1: Dense(7 * 7 * 32, relu), reshape to
+   * 7x7x32, Conv2DTranspose(32, 3, stride 2, same, relu) -> 14x14, Conv2DTranspose(16, 3, stride
+   * 2, same, relu) -> 28x28, Conv2D(1, 3, same, sigmoid): grey levels in (0, 1).
+   */
+  @JvmStatic
+  fun mnistVaeDecoder(): Sequential = Sequential.builder()
+    .name("decoder")
+    .dense(7 * 7 * 32, Activations.relu)
+    .reshape(7, 7, 32)
+    .conv2dTranspose(32, 3, Activations.relu, 2, Padding.SAME)
+    .conv2dTranspose(16, 3, Activations.relu, 2, Padding.SAME)
+    .conv2d(1, 3, Activations.sigmoid, 1, Padding.SAME)
     .build()
 }

@@ -131,7 +131,10 @@ abstract class Pipeline protected constructor(
     batchSize: Int = 32,
     callbacks: List<Callback> = emptyList(),
     checkpoint: Path? = null,
-  ): History = trainer.fit(train, validation, epochs, batchSize, callbacks, checkpoint)
+  ): History = trainer.fit(train, validation, epochs, batchSize, standingCallbacks() + callbacks, checkpoint)
+
+  /** Callbacks the method runs in every [fit], before the caller's (the Siamese pipeline's [io.github.kontrast.dsl.engine.LabelConventionGuard]). */
+  protected open fun standingCallbacks(): List<Callback> = emptyList()
 
   /** The loss (and its terms) and metrics over [dataset] in inference mode, e.g. "loss", "pair_accuracy". */
   @JvmOverloads

@@ -3,6 +3,8 @@ package io.github.kontrast.dsl.pipeline
 import io.github.kontrast.dsl.data.Batch
 import io.github.kontrast.dsl.data.Dataset
 import io.github.kontrast.dsl.data.FloatHostArray
+import io.github.kontrast.dsl.engine.Callback
+import io.github.kontrast.dsl.engine.LabelConventionGuard
 import io.github.kontrast.dsl.layers.ElementType
 import io.github.kontrast.dsl.layers.ModelSummary
 import io.github.kontrast.dsl.layers.Sequential
@@ -47,6 +49,17 @@ class SiameseModel internal constructor(
 
   override val name: String get() = "siamese"
 
+  /**
+   * Warns after a run's first epoch when the pairs labelled similar ended further apart than the
+   * dissimilar ones: labels written with the other convention ([LabelConventionGuard]). It reads
+   * the mean positive and negative distances, so it is there when the metrics include them (the
+   * default metrics do); its [LabelConventionGuard.warning] holds the last run's warning.
+   */
+  val labelGuard: LabelConventionGuard? =
+    if (metrics.map { it.name }.containsAll(listOf(MEAN_POSITIVE, MEAN_NEGATIVE))) LabelConventionGuard(loss.convention(), distance.isSimilarity()) else null
+
+  override fun standingCallbacks(): List<Callback> = listOfNotNull(labelGuard)
+
   /** The encoder's own Keras-style table (document 001's twin: 107,456 parameters). */
   fun encoderSummary(): ModelSummary = encoder.summary(shape)
 
@@ -73,6 +86,10 @@ class SiameseModel internal constructor(
   companion object {
     /** Output names in the graph. */
     const val DISTANCE = "distance"
+
+    /** The default metrics' names for the mean distances, which [labelGuard] reads. */
+    private const val MEAN_POSITIVE = "mean_positive_distance"
+    private const val MEAN_NEGATIVE = "mean_negative_distance"
     const val EMBEDDING = Pipeline.EMBEDDING
 
     /**

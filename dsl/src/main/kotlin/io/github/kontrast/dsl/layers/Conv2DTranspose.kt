@@ -1,0 +1,72 @@
+package io.github.kontrast.dsl.layers
+
+import org.tensorflow.Operand
+import org.tensorflow.op.nn.Conv2dBackpropInput
+import org.tensorflow.types.TFloat32
+
+/**
+ * Transposed 2D convolution over [height, width, channels] (NHWC), as Keras' Conv2DTranspose: the
+ * gradient of a convolution with respect to its input, which spreads each input pixel over a
+ * kernel-sized patch of the output, [strideHeight] x [strideWidth] apart. A decoder uses it to
+ * grow 7x7 maps back to 28x28.
+ *
+ * Output size per axis (Keras' rule, no output padding): `in * stride` with SAME padding,
+ * `in * stride + max(kernel - stride, 0)` with VALID. The kernel is [kh, kw, filters, inChannels]
+ * (Keras' layout: output channels before input channels), so Keras weights load unchanged.
+ */
+class Conv2DTranspose @JvmOverloads constructor(
+  val filters: Int,
+  val kernelHeight: Int,
+  val kernelWidth: Int = kernelHeight,
+  val strideHeight: Int = 1,
+  val strideWidth: Int = strideHeight,
+  val padding: Padding = Padding.VALID,
+  val activation: Activation = Activations.linear,
+  val useBias: Boolean = true,
+  val kernelInitializer: Initializer = Initializers.glorotUniform(),
+  val biasInitializer: Initializer = Initializers.zeros(),
+  name: String? = null,
+) : Layer(name) {
+  init {
+    require(filters > 0) { "filters must be > 0, got $filters" }
+    require(kernelHeight > 0 && kernelWidth > 0) { "kernel size must be > 0, got ${kernelHeight}x$kernelWidth" }
+    require(strideHeight > 0 && strideWidth > 0) { "strides must be > 0, got ${strideHeight}x$strideWidth" }
+  }
+
+  override val typeName get() = "Conv2DTranspose"
+  override val kerasName get() = "conv2d_transpose"
+
+  override fun outputShape(input: IntArray): IntArray {
+    requireRank(input, 3, "[height, width, channels]")
+    return intArrayOf(grown(input[0], kernelHeight, strideHeight), grown(input[1], kernelWidth, strideWidth), filters)
+  }
+
+  private fun grown(size: Int, kernel: Int, stride: Int): Int = when (padding) {
+    Padding.SAME -> size * stride
+    Padding.VALID -> size * stride + maxOf(kernel - stride, 0)
+  }
+
+  override fun parameters(input: IntArray): List<ParamSpec> {
+    requireRank(input, 3, "[height, width, channels]")
+    val kernel = ParamSpec("kernel", intArrayOf(kernelHeight, kernelWidth, filters, input[2]), kernelInitializer)
+    return if (useBias) listOf(kernel, ParamSpec("bias", intArrayOf(filters), biasInitializer)) else listOf(kernel)
+  }
+
+  override fun forward(ctx: ForwardContext, x: Operand<*>, params: Map<String, Operand<TFloat32>>): Operand<TFloat32> {
+    val tf = ctx.tf
+    val dims = x.shape().asArray()
+    require(dims.size == 4) { "$typeName expects a [batch, height, width, channels] input, got ${dims.contentToString()}" }
+    val out = outputShape(IntArray(3) { dims[it + 1].toInt() })
+    // the batch size is only known when the graph runs: the output size is [batch] + out, built in the graph
+    val batch = tf.slice(tf.shape(x), tf.constant(intArrayOf(0)), tf.constant(intArrayOf(1)))
+    val sizes = tf.concat(listOf(batch, tf.constant(out)), tf.constant(0))
+    var y: Operand<TFloat32> = tf.nn.conv2dBackpropInput(
+      sizes, params.getValue("kernel"), floats(ctx, x),
+      listOf(1L, strideHeight.toLong(), strideWidth.toLong(), 1L), padding.tfName, Conv2dBackpropInput.dataFormat("NHWC"),
+    )
+    // the op knows its output size only as a tensor; a reshape gives later layers the static shape
+    y = tf.reshape(y, tf.constant(intArrayOf(-1, out[0], out[1], out[2])))
+    if (useBias) y = tf.nn.biasAdd(y, params.getValue("bias"))
+    return activation.apply(tf, y)
+  }
+}
