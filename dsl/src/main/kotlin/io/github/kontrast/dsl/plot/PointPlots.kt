@@ -184,8 +184,3 @@ fun pointsByClass(points: FloatHostArray, classes: IntArray, title: String = "",
   if (title.isNotEmpty()) plot += ggtitle(title)
   return plot
 }
-
-/** Matplotlib's tab10, ten colours that stay apart. */
-private val CLASS_COLOURS = listOf(
-  "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-)
