@@ -8,13 +8,13 @@ import picocli.CommandLine.Option
  * Defaults are document 001's.
  */
 class TrainingOptions {
-  @Option(names = ["--epochs"], paramLabel = "N", converter = [Count::class], description = ["epochs to train (default \${DEFAULT-VALUE}, as the document)"])
+  @Option(names = ["--epochs"], paramLabel = "N", converter = [Count::class], description = ["epochs to train (default \${DEFAULT-VALUE})"])
   var epochs: Int = 5
 
-  @Option(names = ["--batch-size"], paramLabel = "N", converter = [Count::class], description = ["pairs per step (default \${DEFAULT-VALUE}, as the document)"])
+  @Option(names = ["--batch-size"], paramLabel = "N", converter = [Count::class], description = ["pairs per step (default \${DEFAULT-VALUE})"])
   var batchSize: Int = 64
 
-  @Option(names = ["--train-limit"], paramLabel = "N", converter = [Count::class], description = ["use only the first N training images, before the validation split (default: all)"])
+  @Option(names = ["--train-limit"], paramLabel = "N", converter = [Count::class], description = ["use only the first N training images (default: all; the Siamese walkthroughs take them before their validation split)"])
   var trainLimit: Int? = null
 
   @Option(names = ["--seed"], paramLabel = "N", converter = [Seed::class], description = ["seed for pairs, initial weights, dropout and shuffling (default \${DEFAULT-VALUE})"])

@@ -56,7 +56,7 @@ class CommandLineSpec : FunSpec({
     val at = declared.map { opt -> lines.indexOfFirst { it.trimStart().startsWith(opt) || it.contains(", $opt") } }
     at.none { it < 0 } shouldBe true
     at shouldBe at.sorted()
-    ran.out shouldContain "epochs to train (default 5, as the document)"
+    ran.out shouldContain "epochs to train (default 5)"
     ran.out shouldContain "where results go (default out/siamese-mnist)"
     ran.out shouldContain "(default 42)"
     ran.out shouldContain "no progress bar, only the epoch lines"
