@@ -3,7 +3,10 @@ package io.github.kontrast.dsl.augment
 import java.util.SplittableRandom
 
 /** Mirrors the image left to right with probability [p] (torchvision's RandomHorizontalFlip). */
-class HorizontalFlip private constructor(val p: Double) : ImageOp {
+class HorizontalFlip private constructor(
+  /** Probability that an image is mirrored. */
+  val p: Double,
+) : ImageOp {
   init {
     checkProbability(p)
   }
