@@ -18,7 +18,7 @@ import java.util.SplittableRandom
  * through [Dataset.map].
  *
  * Batches hold [Batch.FIRST], [Batch.SECOND] (float images, as [images] holds them),
- * [Batch.LABEL] (float [B]) and [Batch.CLASS] (the first image's class, int [B]).
+ * [Batch.LABEL] (float `[B]`) and [Batch.CLASS] (the first image's class, int `[B]`).
  */
 class AugmentedPairs private constructor(
   val images: LabeledImages,
@@ -76,7 +76,7 @@ class AugmentedPairs private constructor(
     )
   }
 
-  /** Shifts image [k] of [data] in place by a random (dy, dx) in [-maxShift, maxShift]^2, zeros coming in. */
+  /** Shifts image `k` of [data] in place by a random (dy, dx) in [-maxShift, maxShift]^2, zeros coming in. */
   private fun shift(data: FloatArray, k: Int, rows: Int, cols: Int, channels: Int, r: SplittableRandom) {
     val dy = r.nextInt(2 * maxShift + 1) - maxShift
     val dx = r.nextInt(2 * maxShift + 1) - maxShift

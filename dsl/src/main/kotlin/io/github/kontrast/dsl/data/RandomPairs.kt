@@ -5,7 +5,7 @@ import java.util.SplittableRandom
 /**
  * Pairs of rows of [points] drawn at random for every batch, each labelled by [label] from the two
  * row indices: document 002's `sampler[n]`, which NetTrain calls for each batch. Batches hold
- * [Batch.FIRST], [Batch.SECOND] (rows of [points]) and [Batch.LABEL] (float [B]).
+ * [Batch.FIRST], [Batch.SECOND] (rows of [points]) and [Batch.LABEL] (float `[B]`).
  *
  * In [batches] (training) batch b of epoch e is a fresh draw from (seed, epoch seed, e, b): as
  * Wolfram's RandomSample, the first members of a batch are distinct rows and so are the second
@@ -23,7 +23,7 @@ class RandomPairs(
     require(size > 0) { "size must be > 0 pairs, got $size" }
   }
 
-  /** The label of the pair of rows [a] and [b]. */
+  /** The label of the pair of rows `a` and `b`. */
   fun interface PairLabel {
     fun of(a: Int, b: Int): Float
   }

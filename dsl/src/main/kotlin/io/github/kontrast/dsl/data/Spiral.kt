@@ -19,7 +19,7 @@ import kotlin.math.sin
  * division); points on either side of a gap lie close in the plane but about 2 pi apart in r.
  */
 class Spiral private constructor(
-  /** The parameter of every point: 0, 0.002, 0.004, ... [N]. */
+  /** The parameter of every point: 0, 0.002, 0.004, ...: `[N]`. */
   val parameter: DoubleArray,
   /** The points, float [N, 2]. */
   val points: FloatHostArray,

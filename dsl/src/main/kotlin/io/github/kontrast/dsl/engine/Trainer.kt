@@ -166,7 +166,7 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
 
   /**
    * The named [output] for every example of [dataset], in order, in inference mode: shape
-   * [size] + the output's per-example shape, floats or ints as the output is. Only [inputs] are
+   * `[size]` + the output's per-example shape, floats or ints as the output is. Only [inputs] are
    * fed (by default those the output depends on), so an embedding needs just its image.
    */
   @JvmOverloads

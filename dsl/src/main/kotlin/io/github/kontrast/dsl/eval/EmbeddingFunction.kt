@@ -11,7 +11,7 @@ fun interface EmbeddingFunction {
   fun embed(images: FloatHostArray): FloatHostArray
 }
 
-/** [embed]'s result checked: [rows] rows of one vector each. */
+/** `embed`'s result checked: `rows` rows of one vector each. */
 internal fun EmbeddingFunction.embedChecked(images: FloatHostArray, what: String): FloatHostArray {
   val e = embed(images)
   require(e.shape.size == 2 && e.rows == images.rows) {

@@ -164,7 +164,7 @@ class LinearClassifier(
   /** W, [D, K] row-major (a copy). */
   val weights: FloatArray get() = kernel.copyOf()
 
-  /** b, [K] (a copy). */
+  /** b, `[K]` (a copy). */
   val biases: FloatArray get() = bias.copyOf()
 
   /** The logits [N, K] of [features] [N, D]. */

@@ -4,8 +4,8 @@ import org.tensorflow.Operand
 import org.tensorflow.types.TFloat32
 
 /**
- * Adds a learned vector per position to a sequence [L, D] (GPT's and CLIP's text encoder's
- * positional embedding): y[i] = x[i] + P[i]. The table is [L, D] for the input's length L, so the
+ * Adds a learned vector per position to a sequence `[L, D]` (GPT's and CLIP's text encoder's
+ * positional embedding): `y[i] = x[i] + P[i]`. The table is `[L, D]` for the input's length L, so the
  * sequence length is fixed when the model is built (the tokenizer's maximum length).
  */
 class PositionalEmbedding @JvmOverloads constructor(

@@ -35,7 +35,7 @@ class ClipImageTower {
 
 /**
  * The text side of `clip { text { ... } }`: the [tokenizer] (its vocabulary and maximum length fix
- * the tower's input), the encoder (ids [L] to one vector, read with the padding mask: embedding,
+ * the tower's input), the encoder (ids `[L]` to one vector, read with the padding mask: embedding,
  * positions, transformer blocks, masked pooling) and the projection size. Without an encoder,
  * [ClipEncoders.text] for the tokenizer's vocabulary.
  */

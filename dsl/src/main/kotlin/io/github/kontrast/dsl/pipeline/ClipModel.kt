@@ -124,7 +124,7 @@ class ClipModel internal constructor(
 
   /**
    * Writes both towers as TensorFlow SavedModels (tag "serve", signature "serving_default"):
-   * [dir]/image takes "image" (float32 [N] + [imageShape]) and returns "embedding", the contract of
+   * [dir]/image takes "image" (float32 `[N]` + [imageShape]) and returns "embedding", the contract of
    * every Kontrast export; [dir]/text takes "tokens" (int32 [N, L]) and "mask" (float32 [N, L]) and
    * returns "embedding", with the tokenizer's vocabulary.txt and tokenizer.properties beside it.
    * Both embeddings are unit vectors, so their dot product is CLIP's cosine similarity.
@@ -152,7 +152,7 @@ class ClipModel internal constructor(
     internal fun tower(name: String, encoder: Sequential, size: Int): Sequential =
       Sequential(encoder.layers + Dense(size, useBias = false, name = "projection") + L2Normalize(name = "normalize"), name)
 
-    /** Cosine similarities of the rows of [a] [N, D] and [b] [M, D]: [N, M]. */
+    /** Cosine similarities of the rows of [a] `[N, D]` and [b] `[M, D]`: `[N, M]`. */
     @JvmStatic
     fun cosines(a: FloatHostArray, b: FloatHostArray): FloatHostArray {
       require(a.shape.size == 2 && b.shape.size == 2 && a.shape[1] == b.shape[1]) {

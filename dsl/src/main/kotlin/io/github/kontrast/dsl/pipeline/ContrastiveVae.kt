@@ -96,7 +96,7 @@ class ContrastiveVae internal constructor(
   @JvmOverloads
   fun reconstruct(dataset: Dataset, batchSize: Int = 64): FloatHostArray = predict(dataset, RECONSTRUCTION, batchSize) as FloatHostArray
 
-  /** The decoder's image for every image of [images] ([N] + input shape). */
+  /** The decoder's image for every image of [images] (`[N]` + input shape). */
   @JvmOverloads
   fun reconstruct(images: FloatHostArray, batchSize: Int = 64): FloatHostArray =
     reconstruct(io.github.kontrast.dsl.data.ArrayDataset(mapOf(Batch.FIRST to images)), batchSize)

@@ -147,7 +147,7 @@ abstract class Pipeline protected constructor(
   @JvmOverloads
   fun predict(dataset: Dataset, output: String, batchSize: Int = 32): HostArray = trainer.predict(dataset, batchSize, output)
 
-  /** The embedding of every image: [N] + input shape -> [N, D], in inference mode. */
+  /** The embedding of every image: `[N]` + input shape -> `[N, D]`, in inference mode. */
   @JvmOverloads
   fun embed(images: FloatHostArray, batchSize: Int = 32): FloatHostArray {
     val spec = embeddingSpec()
@@ -173,7 +173,7 @@ abstract class Pipeline protected constructor(
 
   /**
    * Writes the trained encoder to [dir] as a TensorFlow SavedModel (tag "serve"): signature
-   * "serving_default", input "image" (float32, [N] + input shape, as the dataset yields images;
+   * "serving_default", input "image" (float32, `[N]` + input shape, as the dataset yields images;
    * the pipeline's preprocessing is inside), output "embedding" (float32, [N, D]), in inference
    * mode (no dropout, moving statistics). TensorFlow for Python, TF Serving and TF Java's
    * SavedModelBundle load it. An existing export in [dir] is replaced.

@@ -56,7 +56,7 @@ abstract class SelfSupervisedModel internal constructor(
     /** What one training example is: an image, seen as two views. */
     const val UNIT = "images"
 
-    /** Output names: the projections of the two views (every method), [N] + [projectionShape]. */
+    /** Output names: the projections of the two views (every method), `[N]` + [projectionShape]. */
     const val Z1 = "z1"
     const val Z2 = "z2"
   }

@@ -73,7 +73,7 @@ class SiameseModel internal constructor(
 
   override fun summaryTables(): List<ModelSummary> = listOf(encoderSummary())
 
-  /** The distance of every pair of [dataset], in order: [size]. Labels are not needed. */
+  /** The distance of every pair of [dataset], in order: `[dataset.size]`. Labels are not needed. */
   @JvmOverloads
   fun predict(dataset: Dataset, batchSize: Int = 32): FloatHostArray = predict(dataset, DISTANCE, batchSize) as FloatHostArray
 

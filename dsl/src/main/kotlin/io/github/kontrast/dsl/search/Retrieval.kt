@@ -10,8 +10,8 @@ import io.github.kontrast.dsl.data.FloatHostArray
  */
 object Retrieval {
   /**
-   * recall@k for each k of [ks]: [queries] [Q, D] searched in [index] (which holds the gallery, ids
-   * = gallery rows), relevance by [queryKeys] [Q] and [galleryKeys] [gallery size].
+   * recall@k for each k of [ks]: [queries] `[Q, D]` searched in [index] (which holds the gallery, ids
+   * = gallery rows), relevance by [queryKeys] `[Q]` and [galleryKeys] `[gallery size]`.
    */
   @JvmStatic
   fun recall(index: VectorIndex, queries: FloatHostArray, queryKeys: IntArray, galleryKeys: IntArray, ks: IntArray): Map<Int, Double> {
