@@ -21,10 +21,13 @@ import java.util.SplittableRandom
  * [Batch.LABEL] (float `[B]`) and [Batch.CLASS] (the first image's class, int `[B]`).
  */
 class AugmentedPairs private constructor(
+  /** The labelled images the pairs are made of. */
   val images: LabeledImages,
   private val firstIndex: IntArray,
   private val secondIndex: IntArray,
+  /** Largest shift of an image along each axis, in pixels. */
   val maxShift: Int,
+  /** Seed of the pairing and of the shifts. */
   val seed: Long,
 ) : Dataset {
   init {

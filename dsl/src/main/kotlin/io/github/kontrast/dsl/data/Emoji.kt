@@ -34,7 +34,9 @@ class EmojiRecord(
  * Henderson's emoji-data).
  */
 object Emoji {
+  /** The npm package the emoji come from, with its version. */
   const val PACKAGE = "emoji-datasource-twitter@16.0.0"
+  /** The name of the package's folder in a data directory. */
   const val FOLDER = "emoji-datasource-twitter-16.0.0"
 
   /** The categories in emoji.json's order, "Component" (skin-tone swatches, hair styles) left out. */

@@ -13,9 +13,12 @@ import java.util.SplittableRandom
  * evaluation, prediction) pair i is the same two rows every time, drawn from (seed, i).
  */
 class RandomPairs(
+  /** The rows the pairs are drawn from. */
   val points: HostArray,
   override val size: Int,
+  /** Seed of the draws. */
   val seed: Long = 0L,
+  /** Labels a pair from its two row indices. */
   val label: PairLabel,
 ) : Dataset {
   init {
@@ -25,6 +28,7 @@ class RandomPairs(
 
   /** The label of the pair of rows `a` and `b`. */
   fun interface PairLabel {
+    /** The label of the pair of rows `a` and `b` of [RandomPairs.points]. */
     fun of(a: Int, b: Int): Float
   }
 
