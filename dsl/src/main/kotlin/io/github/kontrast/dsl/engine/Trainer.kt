@@ -20,7 +20,12 @@ import java.nio.file.Path
  * Repeatability: weights come from the seed, the batch order of epoch e from (seed, e), dropout
  * masks from (seed, step); on CPU the same seed gives the same losses bit for bit.
  */
-class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.seed) : AutoCloseable {
+class Trainer(
+  /** The graph this trainer runs: the model, its loss, metrics and optimizer. */
+  val compiled: CompiledGraph,
+  /** Seed of the batch order and the dropout masks; by default the graph builder's seed. */
+  val seed: Long = compiled.builder.seed,
+) : AutoCloseable {
   private val session = Session(compiled.graph)
   private val feeder = BatchFeeder(compiled, seed)
   private val io = CheckpointIO(session, compiled.variables)
@@ -237,6 +242,7 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
   /** Loads a checkpoint written by a model of the same structure: every variable, the step and epoch counters. */
   fun restore(path: Path) = restore(Checkpoint.read(path))
 
+  /** Loads [checkpoint] into this trainer: every variable, the step and epoch counters. */
   fun restore(checkpoint: Checkpoint) {
     checkOpen()
     io.restore(checkpoint)
@@ -258,6 +264,7 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
     }
   }
 
+  /** Releases the TensorFlow session and the batch feeder; closing twice does nothing. */
   override fun close() {
     if (closed) return
     closed = true

@@ -6,7 +6,12 @@ package io.github.kontrast.dsl.engine
  * `TimeGoal`. The epoch it stops in is recorded as far as it went. Time counts from the start of
  * each fit, steps over the whole run (a restored model continues its count).
  */
-class TrainingLimit @JvmOverloads constructor(val maxSteps: Long? = null, val maxSeconds: Double? = null) : Callback() {
+class TrainingLimit @JvmOverloads constructor(
+  /** Updates over the whole run after which training stops; null: no step limit. */
+  val maxSteps: Long? = null,
+  /** Seconds of training per fit after which training stops; null: no time limit. */
+  val maxSeconds: Double? = null,
+) : Callback() {
   init {
     require(maxSteps == null || maxSteps > 0) { "maxSteps must be > 0, got $maxSteps" }
     require(maxSeconds == null || maxSeconds > 0) { "maxSeconds must be > 0, got $maxSeconds" }
@@ -18,11 +23,13 @@ class TrainingLimit @JvmOverloads constructor(val maxSteps: Long? = null, val ma
   var reached: String? = null
     private set
 
+  /** Starts the clock and clears [reached]. */
   override fun onTrainBegin(control: TrainingControl) {
     started = System.nanoTime()
     reached = null
   }
 
+  /** Stops training when a limit is reached, recording which in [reached]. */
   override fun onBatchEnd(batch: BatchResult, control: TrainingControl) {
     reached = when {
       maxSteps != null && batch.step >= maxSteps -> "steps"
