@@ -9,6 +9,7 @@ import org.tensorflow.types.TFloat32
  * sequence length is fixed when the model is built (the tokenizer's maximum length).
  */
 class PositionalEmbedding @JvmOverloads constructor(
+  /** Starting values of the position table (default normal, mean 0, std 0.02). */
   val initializer: Initializer = Initializers.normal(0f, 0.02f),
   name: String? = null,
 ) : Layer(name) {
