@@ -49,9 +49,13 @@ class ClipModel internal constructor(
   imageShape: IntArray,
   /** The text tower: encoder, projection, normalization (applied with the padding mask). */
   val textTower: Sequential,
+  /** Turns captions into the text tower's ids and mask. */
   val tokenizer: Tokenizer,
+  /** The temperature the logit scale started from: log(1 / initialTemperature). */
   val initialTemperature: Float,
+  /** The clamp on the logit scale, applied after every step. */
   val maxLogitScale: Float,
+  /** The symmetric image-text loss. */
   val loss: ClipLoss,
 ) : Pipeline(settings, "image-text pairs", graph(imageTower, imageShape.copyOf(), textTower, tokenizer.maxLength, initialTemperature, maxLogitScale, loss)) {
   private val shape = imageShape.copyOf()
@@ -141,11 +145,16 @@ class ClipModel internal constructor(
   companion object {
     /** Output and variable names in the graph. */
     const val EMBEDDING = Pipeline.EMBEDDING
+    /** The text tower's output: the unit-length caption embeddings, `[N, D]`. */
     const val TEXT_EMBEDDING = "text_embedding"
+
+    /** The learned scalar variable: the log of the logit scale. */
     const val LOGIT_SCALE = "logit_scale"
 
     /** Sub-directories of [export]. */
     const val IMAGE_DIR = "image"
+
+    /** The text tower's sub-directory of [export]. */
     const val TEXT_DIR = "text"
 
     /** The tower of [encoder]: its layers, a bias-free projection to [size], L2 normalization. */

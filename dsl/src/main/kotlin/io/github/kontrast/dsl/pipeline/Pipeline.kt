@@ -36,7 +36,10 @@ abstract class Pipeline protected constructor(
   val unit: String,
   definition: GraphDefinition,
 ) : AutoCloseable {
+  /** Seed of the weights, the batch order and the random ops (see [Trainer]). */
   val seed: Long = settings.seed
+
+  /** The optimizer the pipeline trains with. */
   val optimizer: Optimizer = settings.optimizer
 
   private val compiled: CompiledGraph
@@ -183,6 +186,7 @@ abstract class Pipeline protected constructor(
     SavedModelExport.write(dir, embeddingSpec(), values, seed)
   }
 
+  /** Closes the session and the graph; the model cannot be used afterwards. */
   override fun close() {
     trainer.close()
     compiled.close()
@@ -200,5 +204,11 @@ abstract class Pipeline protected constructor(
   }
 }
 
-/** The settings every pipeline has; a [PipelineBuilder] collects them. */
+/**
+ * The settings every pipeline has; a [PipelineBuilder] collects them.
+ *
+ * @property seed seed of the weights, the batch order and the random ops.
+ * @property optimizer the optimizer the pipeline trains with.
+ * @property verbosity how much fit prints.
+ */
 class PipelineSettings(val seed: Long, val optimizer: Optimizer, val verbosity: Verbosity)
