@@ -9,7 +9,9 @@ import java.util.PriorityQueue
  * hundred thousand vectors of CLIP's size it is fast enough; beyond memory use [HnswVectorIndex].
  */
 class ExactVectorIndex @JvmOverloads constructor(
+  /** Numbers per vector. */
   override val dimension: Int,
+  /** How queries are scored (default cosine). */
   override val similarity: VectorSimilarity = VectorSimilarity.COSINE,
 ) : VectorIndex {
   init {
