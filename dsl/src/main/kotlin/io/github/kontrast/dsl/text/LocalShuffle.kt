@@ -11,11 +11,15 @@ import java.util.SplittableRandom
  * pass instead; a word swapped forward can be swapped again, so it may travel arbitrarily far. The
  * sort keeps the shuffle local, which is what "within a window" asks for.
  */
-class LocalShuffle(val window: Int) : TextAugmentation {
+class LocalShuffle(
+  /** The window in positions, >= 1: no word moves this many places or more; 1 changes nothing. */
+  val window: Int,
+) : TextAugmentation {
   init {
     require(window >= 1) { "shuffle window must be >= 1, got $window" }
   }
 
+  /** [words] shuffled within the window, the keys' noise drawn from [random]. */
   override fun apply(words: List<String>, random: SplittableRandom): List<String> {
     if (window == 1 || words.size < 2) return words
     val keys = DoubleArray(words.size) { it + random.nextDouble() * window }

@@ -7,11 +7,15 @@ import java.util.SplittableRandom
  * it never returns an empty text: when every word would go, one of them, drawn at random, stays, so
  * a caption always keeps something to match its image with.
  */
-class WordDropout(val p: Double) : TextAugmentation {
+class WordDropout(
+  /** Probability that a word is dropped, in [0, 1). */
+  val p: Double,
+) : TextAugmentation {
   init {
     require(p >= 0.0 && p < 1.0) { "word dropout p must be in [0, 1), got $p" }
   }
 
+  /** [words] with each dropped with probability [p], one kept when all would go; draws from [random]. */
   override fun apply(words: List<String>, random: SplittableRandom): List<String> {
     if (words.isEmpty()) return words
     val kept = words.filter { random.nextDouble() >= p }
