@@ -2,11 +2,12 @@ package io.github.kontrast.dsl.augment
 
 import java.util.SplittableRandom
 
-/** Mirrors the image left to right with probability [p] (torchvision's RandomHorizontalFlip). */
-class HorizontalFlip private constructor(
-  /** Probability that an image is mirrored. */
-  val p: Double,
-) : ImageOp {
+/**
+ * Mirrors the image left to right with probability [p] (torchvision's RandomHorizontalFlip).
+ *
+ * @property p probability that an image is mirrored.
+ */
+class HorizontalFlip private constructor(val p: Double) : ImageOp {
   init {
     checkProbability(p)
   }

@@ -7,17 +7,13 @@ import io.github.kontrast.dsl.data.FloatHostArray
  * (the layout of a [FloatHostArray] of images [N, H, W, C], and of TensorFlow's NHWC). Values are
  * in [0, 1] until a [Normalize] step. The operations of an [Augmentation] read one and return one
  * (a new image, or this one changed in place).
+ *
+ * @property height rows of pixels.
+ * @property width columns of pixels.
+ * @property channels values per pixel (1 grey, 3 RGB).
+ * @property data the values, row-major with the channels last: height * width * channels floats.
  */
-class HostImage(
-  /** Rows of pixels. */
-  val height: Int,
-  /** Columns of pixels. */
-  val width: Int,
-  /** Values per pixel (1 grey, 3 RGB). */
-  val channels: Int,
-  /** The values, row-major with the channels last: height * width * channels floats. */
-  val data: FloatArray,
-) {
+class HostImage(val height: Int, val width: Int, val channels: Int, val data: FloatArray) {
   init {
     require(height > 0 && width > 0 && channels > 0) { "image dimensions must be positive, got ${height}x${width}x$channels" }
     require(data.size == height * width * channels) {

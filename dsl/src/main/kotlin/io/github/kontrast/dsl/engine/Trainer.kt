@@ -19,13 +19,11 @@ import java.nio.file.Path
  *
  * Repeatability: weights come from the seed, the batch order of epoch e from (seed, e), dropout
  * masks from (seed, step); on CPU the same seed gives the same losses bit for bit.
+ *
+ * @property compiled the graph this trainer runs: the model, its loss, metrics and optimizer.
+ * @property seed the seed of the batch order and the dropout masks; by default the graph builder's seed.
  */
-class Trainer(
-  /** The graph this trainer runs: the model, its loss, metrics and optimizer. */
-  val compiled: CompiledGraph,
-  /** Seed of the batch order and the dropout masks; by default the graph builder's seed. */
-  val seed: Long = compiled.builder.seed,
-) : AutoCloseable {
+class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.seed) : AutoCloseable {
   private val session = Session(compiled.graph)
   private val feeder = BatchFeeder(compiled, seed)
   private val io = CheckpointIO(session, compiled.variables)

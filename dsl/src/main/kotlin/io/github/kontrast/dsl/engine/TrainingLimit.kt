@@ -5,13 +5,11 @@ package io.github.kontrast.dsl.engine
  * (null: no limit of that kind), at the end of a batch: Wolfram's `MaxTrainingRounds` and
  * `TimeGoal`. The epoch it stops in is recorded as far as it went. Time counts from the start of
  * each fit, steps over the whole run (a restored model continues its count).
+ *
+ * @property maxSteps updates over the whole run after which training stops; null: no step limit.
+ * @property maxSeconds seconds of training per fit after which training stops; null: no time limit.
  */
-class TrainingLimit @JvmOverloads constructor(
-  /** Updates over the whole run after which training stops; null: no step limit. */
-  val maxSteps: Long? = null,
-  /** Seconds of training per fit after which training stops; null: no time limit. */
-  val maxSeconds: Double? = null,
-) : Callback() {
+class TrainingLimit @JvmOverloads constructor(val maxSteps: Long? = null, val maxSeconds: Double? = null) : Callback() {
   init {
     require(maxSteps == null || maxSteps > 0) { "maxSteps must be > 0, got $maxSteps" }
     require(maxSeconds == null || maxSeconds > 0) { "maxSeconds must be > 0, got $maxSeconds" }

@@ -26,15 +26,12 @@ import kotlin.math.sqrt
  * The similarities are TensorFlow matrix products of [blockSize] queries against all training
  * rows, followed by top-k, so only [blockSize] x N similarities exist at a time (256 x 60,000
  * floats = 61 MB) and only the k best per query come back to the host.
+ *
+ * @property k neighbours that vote per query (default 200).
+ * @property temperature the temperature t of the vote weights exp(similarity / t) (default 0.1).
+ * @property blockSize queries scored per matrix product (default 256): bounds the memory to blockSize x N floats.
  */
-class KnnClassifier private constructor(
-  /** Neighbours that vote per query (default 200). */
-  val k: Int,
-  /** Temperature t of the vote weights exp(similarity / t) (default 0.1). */
-  val temperature: Double,
-  /** Queries scored per matrix product (default 256): bounds the memory to blockSize x N floats. */
-  val blockSize: Int,
-) {
+class KnnClassifier private constructor(val k: Int, val temperature: Double, val blockSize: Int) {
   init {
     require(k > 0) { "k must be > 0, got $k" }
     require(temperature > 0.0 && temperature.isFinite()) { "temperature must be > 0, got $temperature" }
@@ -48,13 +45,13 @@ class KnnClassifier private constructor(
   /** The same classifier scoring [blockSize] queries at a time (the result does not change). */
   fun withBlockSize(blockSize: Int) = KnnClassifier(k, temperature, blockSize)
 
-  /** The [k] nearest training rows of every query, most similar first. */
-  class Neighbours(
-    /** Per query, the training row indices of its neighbours. */
-    val indices: Array<IntArray>,
-    /** Per query, the cosine similarities of those neighbours, in the same order. */
-    val similarities: Array<FloatArray>,
-  )
+  /**
+   * The [k] nearest training rows of every query, most similar first.
+   *
+   * @property indices per query, the training row indices of its neighbours.
+   * @property similarities per query, the cosine similarities of those neighbours, in the same order.
+   */
+  class Neighbours(val indices: Array<IntArray>, val similarities: Array<FloatArray>)
 
   /** The min([k], N) training rows of [train] (`[N, D]`) most cosine-similar to each row of [queries] (`[M, D]`). */
   fun neighbours(train: FloatHostArray, queries: FloatHostArray): Neighbours {

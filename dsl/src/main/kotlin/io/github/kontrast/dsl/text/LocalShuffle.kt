@@ -10,11 +10,10 @@ import java.util.SplittableRandom
  * Document 004's word_shuffle swaps position i with a random one among the next k - 1 in a single
  * pass instead; a word swapped forward can be swapped again, so it may travel arbitrarily far. The
  * sort keeps the shuffle local, which is what "within a window" asks for.
+ *
+ * @property window the window in positions, >= 1: no word moves this many places or more; 1 changes nothing.
  */
-class LocalShuffle(
-  /** The window in positions, >= 1: no word moves this many places or more; 1 changes nothing. */
-  val window: Int,
-) : TextAugmentation {
+class LocalShuffle(val window: Int) : TextAugmentation {
   init {
     require(window >= 1) { "shuffle window must be >= 1, got $window" }
   }

@@ -6,13 +6,11 @@ import io.github.kontrast.dsl.data.IntHostArray
 /**
  * Texts as a text encoder reads them: [tokens] `[N, L]` word ids, padded with
  * [Vocabulary.PAD_ID] after the last word, and [mask] `[N, L]`, 1 at a word and 0 at padding.
+ *
+ * @property tokens the word ids, int `[N, L]`.
+ * @property mask the padding mask, float `[N, L]`: 1 at a word, 0 at padding.
  */
-class TokenBatch(
-  /** The word ids, int `[N, L]`. */
-  val tokens: IntHostArray,
-  /** The padding mask, float `[N, L]`: 1 at a word, 0 at padding. */
-  val mask: FloatHostArray,
-) {
+class TokenBatch(val tokens: IntHostArray, val mask: FloatHostArray) {
   init {
     require(tokens.shape.size == 2) { "tokens must be [N, L], got ${tokens.shape.contentToString()}" }
     require(mask.shape.contentEquals(tokens.shape)) { "mask must have the tokens' shape ${tokens.shape.contentToString()}, got ${mask.shape.contentToString()}" }

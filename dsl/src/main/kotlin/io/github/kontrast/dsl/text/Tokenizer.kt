@@ -15,15 +15,12 @@ import java.util.Properties
  *
  * [fit] builds the vocabulary from training captions; [save] and [load] keep it beside an exported
  * text tower, so that a service encodes queries exactly as training did.
+ *
+ * @property words splits a text into words.
+ * @property vocabulary maps words to ids.
+ * @property maxLength ids per text, L: longer texts are cut, shorter ones padded.
  */
-class Tokenizer(
-  /** Splits a text into words. */
-  val words: WordTokenizer,
-  /** Maps words to ids. */
-  val vocabulary: Vocabulary,
-  /** Ids per text, L: longer texts are cut, shorter ones padded. */
-  val maxLength: Int,
-) {
+class Tokenizer(val words: WordTokenizer, val vocabulary: Vocabulary, val maxLength: Int) {
   init {
     require(maxLength >= 1) { "maxLength must be >= 1, got $maxLength" }
   }

@@ -14,13 +14,11 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute
  *
  * Lucene analyzers reuse their token streams per thread, so one tokenizer may be used from the
  * data-loading thread and the caller's at once.
+ *
+ * @property analyzer the Lucene analyzer that splits and normalises.
+ * @property name one word naming the splitting, saved with a vocabulary ("standard", "english").
  */
-class WordTokenizer(
-  /** The Lucene analyzer that splits and normalises. */
-  val analyzer: Analyzer,
-  /** One word naming the splitting, saved with a vocabulary ("standard", "english"). */
-  val name: String,
-) {
+class WordTokenizer(val analyzer: Analyzer, val name: String) {
   init {
     require(name.isNotBlank() && name.none { it.isWhitespace() }) { "tokenizer name must be one word, got '$name'" }
   }
