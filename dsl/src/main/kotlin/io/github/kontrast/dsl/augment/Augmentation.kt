@@ -36,7 +36,7 @@ class Augmentation(ops: List<ImageOp>) {
 
   /**
    * One augmented view of every image of [images] ([N, H, W, C] or [N, H, W]): image k is example
-   * [examples][k] (default k) of view [view] in [epoch]. [workers] threads share the images; the
+   * `examples[k]` (default k) of view [view] in [epoch]. [workers] threads share the images; the
    * result does not depend on their number.
    */
   @JvmOverloads

@@ -17,10 +17,15 @@ import java.util.SplittableRandom
  * brightness and contrast act; their factors are still drawn, so the random stream is the same.
  */
 class ColorJitter private constructor(
+  /** Brightness strength x: the factor is drawn from [max(0, 1 - x), 1 + x]; 0 leaves brightness alone. */
   val brightness: Double,
+  /** Contrast strength x: the factor is drawn from [max(0, 1 - x), 1 + x]; 0 leaves contrast alone. */
   val contrast: Double,
+  /** Saturation strength x: the factor is drawn from [max(0, 1 - x), 1 + x]; 0 leaves saturation alone. */
   val saturation: Double,
+  /** Largest hue shift, in turns: the shift is drawn from [-hue, hue]; 0 leaves hue alone. */
   val hue: Double,
+  /** Probability that the jitter is applied to an image at all. */
   val p: Double,
 ) : ImageOp {
   init {

@@ -11,9 +11,13 @@ import kotlin.math.exp
  * SimCLR sizes the kernel at about a tenth of the image: 23 for 224 pixels, 3 for 28.
  */
 class GaussianBlur private constructor(
+  /** Side of the square kernel in pixels, a positive odd number. */
   val kernelSize: Int,
+  /** Smallest sigma of the blur, in pixels. */
   val minSigma: Double,
+  /** Largest sigma of the blur, in pixels. */
   val maxSigma: Double,
+  /** Probability that an image is blurred. */
   val p: Double,
 ) : ImageOp {
   init {

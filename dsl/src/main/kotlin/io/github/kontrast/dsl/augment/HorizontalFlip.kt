@@ -2,7 +2,11 @@ package io.github.kontrast.dsl.augment
 
 import java.util.SplittableRandom
 
-/** Mirrors the image left to right with probability [p] (torchvision's RandomHorizontalFlip). */
+/**
+ * Mirrors the image left to right with probability [p] (torchvision's RandomHorizontalFlip).
+ *
+ * @property p probability that an image is mirrored.
+ */
 class HorizontalFlip private constructor(val p: Double) : ImageOp {
   init {
     checkProbability(p)

@@ -7,6 +7,11 @@ import io.github.kontrast.dsl.data.FloatHostArray
  * (the layout of a [FloatHostArray] of images [N, H, W, C], and of TensorFlow's NHWC). Values are
  * in [0, 1] until a [Normalize] step. The operations of an [Augmentation] read one and return one
  * (a new image, or this one changed in place).
+ *
+ * @property height rows of pixels.
+ * @property width columns of pixels.
+ * @property channels values per pixel (1 grey, 3 RGB).
+ * @property data the values, row-major with the channels last: height * width * channels floats.
  */
 class HostImage(val height: Int, val width: Int, val channels: Int, val data: FloatArray) {
   init {
@@ -42,7 +47,13 @@ class HostImage(val height: Int, val width: Int, val channels: Int, val data: Fl
   }
 }
 
-/** Height, width and channels of an image. */
+/**
+ * Height, width and channels of an image.
+ *
+ * @property height rows of pixels.
+ * @property width columns of pixels.
+ * @property channels values per pixel: 1 (grey) or 3 (RGB) for the colour operations.
+ */
 data class ImageShape(val height: Int, val width: Int, val channels: Int) {
   init {
     require(height > 0 && width > 0 && channels > 0) { "image dimensions must be positive, got ${height}x${width}x$channels" }

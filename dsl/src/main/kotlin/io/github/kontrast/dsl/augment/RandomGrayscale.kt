@@ -6,6 +6,8 @@ import java.util.SplittableRandom
  * With probability [p], an RGB image becomes grey, keeping its three channels (torchvision's
  * RandomGrayscale): every channel gets the luma 0.299 R + 0.587 G + 0.114 B (ITU-R 601-2, as PIL
  * and torchvision weigh them). A one-channel image is grey already and stays as it is.
+ *
+ * @property p probability that an RGB image becomes grey.
  */
 class RandomGrayscale private constructor(val p: Double) : ImageOp {
   init {

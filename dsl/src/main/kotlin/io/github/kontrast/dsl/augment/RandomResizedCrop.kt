@@ -15,12 +15,19 @@ import kotlin.math.sqrt
  * whole image is resized instead.
  */
 class RandomResizedCrop private constructor(
+  /** Rows of the output image. */
   val height: Int,
+  /** Columns of the output image. */
   val width: Int,
+  /** Smallest fraction of the image's area the box covers. */
   val minScale: Double,
+  /** Largest fraction of the image's area the box covers. */
   val maxScale: Double,
+  /** Smallest width/height ratio of the box. */
   val minRatio: Double,
+  /** Largest width/height ratio of the box. */
   val maxRatio: Double,
+  /** Probability that a random box is cropped; otherwise the whole image is resized. */
   val p: Double,
 ) : ImageOp {
   init {
@@ -87,7 +94,14 @@ class RandomResizedCrop private constructor(
 
   override fun toString(): String = "RandomResizedCrop(${height}x$width, scale=$minScale..$maxScale, ratio=$minRatio..$maxRatio, p=$p)"
 
-  /** A box of an image: top row, left column, height and width in pixels. */
+  /**
+   * A box of an image: top row, left column, height and width in pixels.
+   *
+   * @property top the box's first row.
+   * @property left the box's first column.
+   * @property height rows in the box.
+   * @property width columns in the box.
+   */
   data class Box(val top: Int, val left: Int, val height: Int, val width: Int)
 
   companion object {

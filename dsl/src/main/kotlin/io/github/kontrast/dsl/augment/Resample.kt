@@ -9,8 +9,8 @@ package io.github.kontrast.dsl.augment
  */
 internal object Resample {
   /**
-   * For each of [outSize] output positions, the source positions (offsets from [start]) and their
-   * weights that resample [inSize] pixels starting at [start]: PIL's coefficient rule.
+   * For each of `outSize` output positions, the source positions (offsets from `start`) and their
+   * weights that resample `inSize` pixels starting at `start`: PIL's coefficient rule.
    */
   class Taps(val first: IntArray, val count: IntArray, val weights: Array<FloatArray>)
 

@@ -6,6 +6,9 @@ import java.util.SplittableRandom
  * With probability [p], every value at or above [threshold] becomes 1 - value (torchvision's
  * RandomSolarize on images in [0, 1]). The threshold is in the same units as the pixels:
  * torchvision's 128 on bytes is 128/255 here.
+ *
+ * @property threshold values at or above it are inverted (1 - value); in the pixels' units.
+ * @property p probability that an image is solarized.
  */
 class Solarize private constructor(val threshold: Float, val p: Double) : ImageOp {
   init {

@@ -20,12 +20,19 @@ import io.github.kontrast.dsl.data.PrefetchIterator
  * [batch] (random access) gives the views of epoch 0, [batch] with an epoch those of that epoch.
  */
 class ViewsDataset private constructor(
+  /** The dataset whose images are augmented. */
   val source: Dataset,
+  /** One augmentation per view, in the order of [viewNames]. */
   val views: List<Augmentation>,
+  /** The array name of each view in a batch, distinct. */
   val viewNames: List<String>,
+  /** Seed of the views' random streams: with the epoch, example and view it fixes every view. */
   val seed: Long,
+  /** The array of [source] that holds the images; it is replaced by the views. */
   val imageName: String,
+  /** Batches computed ahead of the training step on a background thread; 0 computes them on the caller's thread. */
   val prefetch: Int,
+  /** Threads that share the augmentation of one batch. */
   val workers: Int,
 ) : Dataset {
   init {

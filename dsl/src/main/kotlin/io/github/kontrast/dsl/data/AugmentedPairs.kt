@@ -18,13 +18,16 @@ import java.util.SplittableRandom
  * through [Dataset.map].
  *
  * Batches hold [Batch.FIRST], [Batch.SECOND] (float images, as [images] holds them),
- * [Batch.LABEL] (float [B]) and [Batch.CLASS] (the first image's class, int [B]).
+ * [Batch.LABEL] (float `[B]`) and [Batch.CLASS] (the first image's class, int `[B]`).
  */
 class AugmentedPairs private constructor(
+  /** The labelled images the pairs are made of. */
   val images: LabeledImages,
   private val firstIndex: IntArray,
   private val secondIndex: IntArray,
+  /** Largest shift of an image along each axis, in pixels. */
   val maxShift: Int,
+  /** Seed of the pairing and of the shifts. */
   val seed: Long,
 ) : Dataset {
   init {
@@ -76,7 +79,7 @@ class AugmentedPairs private constructor(
     )
   }
 
-  /** Shifts image [k] of [data] in place by a random (dy, dx) in [-maxShift, maxShift]^2, zeros coming in. */
+  /** Shifts image `k` of [data] in place by a random (dy, dx) in [-maxShift, maxShift]^2, zeros coming in. */
   private fun shift(data: FloatArray, k: Int, rows: Int, cols: Int, channels: Int, r: SplittableRandom) {
     val dy = r.nextInt(2 * maxShift + 1) - maxShift
     val dx = r.nextInt(2 * maxShift + 1) - maxShift

@@ -4,13 +4,14 @@ import io.github.kontrast.dsl.text.TextAugmentation
 import io.github.kontrast.dsl.text.Tokenizer
 
 /**
- * Images with captions, for image-text training (CLIP): [images] float [N, H, W, C]; [captions] one
+ * Images with captions, for image-text training (CLIP): [images] float `[N, H, W, C]`; [captions] one
  * or more per image, the first being its canonical caption (the one evaluation and search use);
  * [labels] a class per image, named by [classNames] (the classes of zero-shot classification);
  * [groups] images that belong together (an emoji and its skin tones) and so stay on one side of
  * a [split]; [names] what to call each image in a figure.
  */
 class CaptionedImages @JvmOverloads constructor(
+  /** The images, float `[N, H, W, C]`. */
   val images: FloatHostArray,
   captions: List<List<String>>,
   labels: IntArray,
@@ -20,8 +21,10 @@ class CaptionedImages @JvmOverloads constructor(
 ) {
   private val captionLists = captions.map { it.toList() }
   private val labelArray = labels.copyOf()
+  /** The name of every class, indexed by label. */
   val classNames: List<String> = classNames.toList()
   private val groupArray = groups?.copyOf() ?: IntArray(labels.size) { it }
+  /** What to call each image in a figure (by default its canonical caption). */
   val names: List<String> = names?.toList() ?: captionLists.map { it.firstOrNull() ?: "" }
 
   init {
@@ -35,6 +38,7 @@ class CaptionedImages @JvmOverloads constructor(
     require(this.names.size == n) { "names: expected one per image ($n), got ${this.names.size}" }
   }
 
+  /** Number of images. */
   val size: Int get() = images.rows
 
   /** Shape of one image, e.g. [32, 32, 3]. */
@@ -52,10 +56,13 @@ class CaptionedImages @JvmOverloads constructor(
   /** Every caption of every image (to build a vocabulary from). */
   val allCaptions: List<String> get() = captionLists.flatten()
 
+  /** The class of image `i`, an index into [classNames]. */
   fun label(i: Int): Int = labelArray[i]
 
+  /** The class of every image (a copy). */
   val labels: IntArray get() = labelArray.copyOf()
 
+  /** The group of image `i`: images of one group stay on one side of a [split]. */
   fun group(i: Int): Int = groupArray[i]
 
   /** The images at [indices], in that order, with their captions, labels, groups and names. */
@@ -124,7 +131,9 @@ class CaptionedImages @JvmOverloads constructor(
   companion object {
     /** Batch array names: word ids [N, L], padding mask [N, L], the image's index in its set. */
     const val TOKENS = "tokens"
+    /** The padding mask, float `[N, L]`: 1 at a word, 0 at padding. */
     const val MASK = "mask"
+    /** The image's index in its set, int `[N]`. */
     const val EXAMPLE = "example"
   }
 }

@@ -10,6 +10,13 @@ import javax.imageio.ImageIO
  * [name] ("GRINNING FACE WITH SMILING EYES", or "Vatican City Flag" for flags), [shortNames]
  * ("grin"), [category] ("Smileys & Emotion"), [subcategory] ("face-smiling"), the [skinTone] of a
  * skin-tone variant (null for the base emoji), and its PNG [file] under img/twitter/64.
+ *
+ * @property name emoji.json's name: the Unicode name for most emoji.
+ * @property shortNames the short names, keywords of the emoji.
+ * @property category the category, the emoji's class.
+ * @property subcategory the subcategory within [category].
+ * @property skinTone the skin tone(s) of a variant, joined by " and "; null for the base emoji.
+ * @property file the PNG's file name in img/twitter/64.
  */
 class EmojiRecord(
   val name: String,
@@ -34,7 +41,9 @@ class EmojiRecord(
  * Henderson's emoji-data).
  */
 object Emoji {
+  /** The npm package the emoji come from, with its version. */
   const val PACKAGE = "emoji-datasource-twitter@16.0.0"
+  /** The name of the package's folder in a data directory. */
   const val FOLDER = "emoji-datasource-twitter-16.0.0"
 
   /** The categories in emoji.json's order, "Component" (skin-tone swatches, hair styles) left out. */
@@ -159,8 +168,15 @@ object Emoji {
   }
 }
 
-/** What [Emoji.read] returns: the [records] and, in the same order, the image-caption pairs. */
+/**
+ * What [Emoji.read] returns: the [records] and, in the same order, the image-caption pairs.
+ *
+ * @property records what emoji.json says of each emoji read.
+ * @property pairs the images with their captions, in the order of [records].
+ * @property folder the package folder the emoji were read from.
+ */
 class EmojiSet(val records: List<EmojiRecord>, val pairs: CaptionedImages, val folder: Path) {
+  /** Number of emoji read (the skin-tone variants among them, when they were asked for). */
   val size: Int get() = records.size
 
   override fun toString() = "EmojiSet(${records.size} emoji from $folder, ${pairs.imageShape.contentToString()} images)"

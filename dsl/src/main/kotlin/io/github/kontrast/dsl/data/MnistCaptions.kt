@@ -6,6 +6,7 @@ package io.github.kontrast.dsl.data
  * "a handwritten <word>"; the class names are the digit words, for zero-shot classification.
  */
 object MnistCaptions {
+  /** The English word of each digit, 0 to 9: the class names. */
   @JvmField val WORDS: List<String> = listOf("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
   /** Caption templates; "{}" takes the digit's word or numeral. The first is the canonical one (with the word). */

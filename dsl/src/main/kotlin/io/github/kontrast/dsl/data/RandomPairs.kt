@@ -5,7 +5,7 @@ import java.util.SplittableRandom
 /**
  * Pairs of rows of [points] drawn at random for every batch, each labelled by [label] from the two
  * row indices: document 002's `sampler[n]`, which NetTrain calls for each batch. Batches hold
- * [Batch.FIRST], [Batch.SECOND] (rows of [points]) and [Batch.LABEL] (float [B]).
+ * [Batch.FIRST], [Batch.SECOND] (rows of [points]) and [Batch.LABEL] (float `[B]`).
  *
  * In [batches] (training) batch b of epoch e is a fresh draw from (seed, epoch seed, e, b): as
  * Wolfram's RandomSample, the first members of a batch are distinct rows and so are the second
@@ -13,9 +13,12 @@ import java.util.SplittableRandom
  * evaluation, prediction) pair i is the same two rows every time, drawn from (seed, i).
  */
 class RandomPairs(
+  /** The rows the pairs are drawn from. */
   val points: HostArray,
   override val size: Int,
+  /** Seed of the draws. */
   val seed: Long = 0L,
+  /** Labels a pair from its two row indices. */
   val label: PairLabel,
 ) : Dataset {
   init {
@@ -23,8 +26,9 @@ class RandomPairs(
     require(size > 0) { "size must be > 0 pairs, got $size" }
   }
 
-  /** The label of the pair of rows [a] and [b]. */
+  /** The label of the pair of rows `a` and `b`. */
   fun interface PairLabel {
+    /** The label of the pair of rows `a` and `b` of [RandomPairs.points]. */
     fun of(a: Int, b: Int): Float
   }
 

@@ -19,11 +19,12 @@ import kotlin.math.sin
  * division); points on either side of a gap lie close in the plane but about 2 pi apart in r.
  */
 class Spiral private constructor(
-  /** The parameter of every point: 0, 0.002, 0.004, ... [N]. */
+  /** The parameter of every point: 0, 0.002, 0.004, ...: `[N]`. */
   val parameter: DoubleArray,
-  /** The points, float [N, 2]. */
+  /** The points, float `[N, 2]`. */
   val points: FloatHostArray,
 ) {
+  /** Number of points. */
   val size: Int get() = parameter.size
 
   /**
@@ -39,11 +40,15 @@ class Spiral private constructor(
   fun toDataset(): ArrayDataset = ArrayDataset(Batch.FIRST to points)
 
   companion object {
-    /** The document's values. */
+    /** Step of the parameter r from one point to the next (this and the values below are the document's). */
     const val STEP = 0.002
+    /** Radial noise: U(0, 5.5) is added to the radius r. */
     const val RADIUS_NOISE = 5.5
+    /** Angular noise: U(0, 0.1) is added to the angle r. */
     const val ANGLE_NOISE = 0.1
+    /** Every point is divided by 15. */
     const val SCALE = 15.0
+    /** The last parameter value, 6 pi (three turns). */
     const val END = 6 * PI
 
     /** The document's spiral, its noise drawn from [seed]. */

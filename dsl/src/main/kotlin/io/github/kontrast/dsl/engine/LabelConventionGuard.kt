@@ -17,10 +17,13 @@ import java.util.Locale
  * trained on flipped labels can look right, having learnt the flipped task.
  */
 class LabelConventionGuard @JvmOverloads constructor(
+  /** The convention the loss reads the labels with, named in the warning. */
   val convention: PairConvention,
   /** True when the metrics hold a similarity (cosine), where similar pairs should score higher. */
   val higherIsSimilar: Boolean = false,
+  /** The epoch log key of the similar pairs' mean distance (or similarity). */
   val positiveKey: String = "mean_positive_distance",
+  /** The epoch log key of the dissimilar pairs' mean distance (or similarity). */
   val negativeKey: String = "mean_negative_distance",
   private val warn: (String) -> Unit = { System.err.println(it) },
 ) : Callback() {
@@ -28,6 +31,7 @@ class LabelConventionGuard @JvmOverloads constructor(
   var warning: String? = null
     private set
 
+  /** Clears [warning] at the start of each fit. */
   override fun onTrainBegin(control: TrainingControl) {
     warning = null
   }

@@ -19,6 +19,9 @@ import java.nio.file.Path
  *
  * Repeatability: weights come from the seed, the batch order of epoch e from (seed, e), dropout
  * masks from (seed, step); on CPU the same seed gives the same losses bit for bit.
+ *
+ * @property compiled the graph this trainer runs: the model, its loss, metrics and optimizer.
+ * @property seed the seed of the batch order and the dropout masks; by default the graph builder's seed.
  */
 class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.seed) : AutoCloseable {
   private val session = Session(compiled.graph)
@@ -166,7 +169,7 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
 
   /**
    * The named [output] for every example of [dataset], in order, in inference mode: shape
-   * [size] + the output's per-example shape, floats or ints as the output is. Only [inputs] are
+   * `[size]` + the output's per-example shape, floats or ints as the output is. Only [inputs] are
    * fed (by default those the output depends on), so an embedding needs just its image.
    */
   @JvmOverloads
@@ -237,6 +240,7 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
   /** Loads a checkpoint written by a model of the same structure: every variable, the step and epoch counters. */
   fun restore(path: Path) = restore(Checkpoint.read(path))
 
+  /** Loads [checkpoint] into this trainer: every variable, the step and epoch counters. */
   fun restore(checkpoint: Checkpoint) {
     checkOpen()
     io.restore(checkpoint)
@@ -258,6 +262,7 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
     }
   }
 
+  /** Releases the TensorFlow session and the batch feeder; closing twice does nothing. */
   override fun close() {
     if (closed) return
     closed = true

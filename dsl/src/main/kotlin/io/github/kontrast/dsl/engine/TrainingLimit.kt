@@ -5,6 +5,9 @@ package io.github.kontrast.dsl.engine
  * (null: no limit of that kind), at the end of a batch: Wolfram's `MaxTrainingRounds` and
  * `TimeGoal`. The epoch it stops in is recorded as far as it went. Time counts from the start of
  * each fit, steps over the whole run (a restored model continues its count).
+ *
+ * @property maxSteps updates over the whole run after which training stops; null: no step limit.
+ * @property maxSeconds seconds of training per fit after which training stops; null: no time limit.
  */
 class TrainingLimit @JvmOverloads constructor(val maxSteps: Long? = null, val maxSeconds: Double? = null) : Callback() {
   init {
@@ -18,11 +21,13 @@ class TrainingLimit @JvmOverloads constructor(val maxSteps: Long? = null, val ma
   var reached: String? = null
     private set
 
+  /** Starts the clock and clears [reached]. */
   override fun onTrainBegin(control: TrainingControl) {
     started = System.nanoTime()
     reached = null
   }
 
+  /** Stops training when a limit is reached, recording which in [reached]. */
   override fun onBatchEnd(batch: BatchResult, control: TrainingControl) {
     reached = when {
       maxSteps != null && batch.step >= maxSteps -> "steps"

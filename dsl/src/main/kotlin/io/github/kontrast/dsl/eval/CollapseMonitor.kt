@@ -18,9 +18,12 @@ import kotlin.math.sqrt
  * Attach it as a callback to fit: `callbacks = listOf(CollapseMonitor(probe) { model.embed(it) })`.
  */
 class CollapseMonitor private constructor(
+  /** The fixed batch of images measured every epoch. */
   val probe: FloatHostArray,
   private val embed: EmbeddingFunction,
+  /** The warning level as a fraction of 1/sqrt(D) (default 0.1). */
   val threshold: Double,
+  /** The name the value is recorded under in History (default "embedding_std"). */
   val key: String,
   private val warnings: Consumer<String>,
 ) : Callback() {
@@ -74,7 +77,9 @@ class CollapseMonitor private constructor(
   }
 
   companion object {
+    /** The History key by default. */
     const val DEFAULT_KEY = "embedding_std"
+    /** The warning level by default: a tenth of the 1/sqrt(D) of spread-out embeddings. */
     const val DEFAULT_THRESHOLD = 0.1
 
     /**

@@ -3,15 +3,16 @@ package io.github.kontrast.dsl.eval
 import io.github.kontrast.dsl.data.FloatHostArray
 
 /**
- * What the evaluations read: images [N, ...] in, embeddings [N, D] out, in order. A pipeline's
+ * What the evaluations read: images `[N, ...]` in, embeddings `[N, D]` out, in order. A pipeline's
  * `embed` fits (`EmbeddingFunction { model.embed(it) }`, or `model::embed` where the signature
  * matches); so does any host function. The function does its own batching.
  */
 fun interface EmbeddingFunction {
+  /** The embeddings `[N, D]` of [images] (`[N, ...]`), one row per image, in order. */
   fun embed(images: FloatHostArray): FloatHostArray
 }
 
-/** [embed]'s result checked: [rows] rows of one vector each. */
+/** `embed`'s result checked: `rows` rows of one vector each. */
 internal fun EmbeddingFunction.embedChecked(images: FloatHostArray, what: String): FloatHostArray {
   val e = embed(images)
   require(e.shape.size == 2 && e.rows == images.rows) {

@@ -26,6 +26,10 @@ import kotlin.math.sqrt
  * The similarities are TensorFlow matrix products of [blockSize] queries against all training
  * rows, followed by top-k, so only [blockSize] x N similarities exist at a time (256 x 60,000
  * floats = 61 MB) and only the k best per query come back to the host.
+ *
+ * @property k neighbours that vote per query (default 200).
+ * @property temperature the temperature t of the vote weights exp(similarity / t) (default 0.1).
+ * @property blockSize queries scored per matrix product (default 256): bounds the memory to blockSize x N floats.
  */
 class KnnClassifier private constructor(val k: Int, val temperature: Double, val blockSize: Int) {
   init {
@@ -34,14 +38,22 @@ class KnnClassifier private constructor(val k: Int, val temperature: Double, val
     require(blockSize > 0) { "blockSize must be > 0, got $blockSize" }
   }
 
+  /** The same classifier with [k] voters. */
   fun withK(k: Int) = KnnClassifier(k, temperature, blockSize)
+  /** The same classifier with vote temperature [temperature]. */
   fun withTemperature(temperature: Double) = KnnClassifier(k, temperature, blockSize)
+  /** The same classifier scoring [blockSize] queries at a time (the result does not change). */
   fun withBlockSize(blockSize: Int) = KnnClassifier(k, temperature, blockSize)
 
-  /** The [k] nearest training rows of every query, most similar first. */
+  /**
+   * The [k] nearest training rows of every query, most similar first.
+   *
+   * @property indices per query, the training row indices of its neighbours.
+   * @property similarities per query, the cosine similarities of those neighbours, in the same order.
+   */
   class Neighbours(val indices: Array<IntArray>, val similarities: Array<FloatArray>)
 
-  /** The min([k], N) training rows of [train] ([N, D]) most cosine-similar to each row of [queries] ([M, D]). */
+  /** The min([k], N) training rows of [train] (`[N, D]`) most cosine-similar to each row of [queries] (`[M, D]`). */
   fun neighbours(train: FloatHostArray, queries: FloatHostArray): Neighbours {
     checkMatrix(train, "train")
     checkMatrix(queries, "queries")

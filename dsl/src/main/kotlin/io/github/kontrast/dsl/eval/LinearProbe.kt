@@ -26,13 +26,21 @@ import kotlin.math.sqrt
  * is repeatable. Trained by the engine as a one-layer graph.
  */
 class LinearProbe private constructor(
+  /** Passes over the training features (default 50). */
   val epochs: Int,
+  /** Features per training step (default 256). */
   val batchSize: Int,
+  /** The optimizer's rate, the peak of the cosine when [cosine] (default 0.1). */
   val learningRate: Double,
+  /** SGD's momentum (default 0.9; 0 with Adam). */
   val momentum: Double,
+  /** True: Adam; false: SGD with [momentum] (the default). */
   val adam: Boolean,
+  /** Whether the rate is cosine-annealed to 0 over the training (default true) or constant. */
   val cosine: Boolean,
+  /** Whether the features are standardised with the training set's mean and std first (default true). */
   val standardize: Boolean,
+  /** Seed of the batch order (default 0). */
   val seed: Long,
 ) {
   init {
@@ -42,7 +50,9 @@ class LinearProbe private constructor(
     require(momentum in 0.0..1.0) { "momentum must be in [0, 1], got $momentum" }
   }
 
+  /** The same probe trained for [epochs] epochs. */
   fun withEpochs(epochs: Int) = LinearProbe(epochs, batchSize, learningRate, momentum, adam, cosine, standardize, seed)
+  /** The same probe trained in batches of [batchSize]. */
   fun withBatchSize(batchSize: Int) = LinearProbe(epochs, batchSize, learningRate, momentum, adam, cosine, standardize, seed)
 
   /** SGD at [learningRate] with [momentum] (the default: 0.1, 0.9). */
@@ -58,9 +68,10 @@ class LinearProbe private constructor(
   /** Whether the features are standardised with the training set's statistics first. */
   fun withStandardize(standardize: Boolean) = LinearProbe(epochs, batchSize, learningRate, momentum, adam, cosine, standardize, seed)
 
+  /** The same probe with batch order from [seed]. */
   fun withSeed(seed: Long) = LinearProbe(epochs, batchSize, learningRate, momentum, adam, cosine, standardize, seed)
 
-  /** A classifier trained on [features] ([N, D]) and their [labels] (0 until [classes]). */
+  /** A classifier trained on [features] (`[N, D]`) and their [labels] (0 until [classes]). */
   @JvmOverloads
   fun fit(features: FloatHostArray, labels: IntArray, classes: Int = labels.max() + 1): LinearClassifier {
     checkMatrix(features, "features")
@@ -138,22 +149,31 @@ class LinearProbe private constructor(
   }
 }
 
-/** A linear probe's outcome: held-out accuracy, accuracy on its own training features, the classifier. */
+/**
+ * A linear probe's outcome: held-out accuracy, accuracy on its own training features, the classifier.
+ *
+ * @property accuracy the fraction of held-out examples classified right, in [0, 1].
+ * @property trainAccuracy the fraction of training examples classified right: against [accuracy], it shows overfitting.
+ * @property classifier the trained classifier.
+ */
 class LinearProbeResult(val accuracy: Double, val trainAccuracy: Double, val classifier: LinearClassifier) {
   override fun toString(): String = "LinearProbeResult(accuracy=$accuracy, trainAccuracy=$trainAccuracy)"
 }
 
 /**
- * A trained linear classifier on the host: logits = ((x - mean) / std) W + b, W row-major [D, K].
+ * A trained linear classifier on the host: logits = ((x - mean) / std) W + b, W row-major `[D, K]`.
  * [losses] holds the training loss of every epoch.
  */
 class LinearClassifier(
   private val kernel: FloatArray,
   private val bias: FloatArray,
+  /** D, the features per example. */
   val dimensions: Int,
+  /** K, the number of classes. */
   val classes: Int,
   private val mean: FloatArray,
   private val std: FloatArray,
+  /** The mean training loss of every epoch, in order. */
   val losses: List<Double>,
 ) {
   init {
@@ -161,13 +181,13 @@ class LinearClassifier(
     require(bias.size == classes) { "bias must hold $classes values, got ${bias.size}" }
   }
 
-  /** W, [D, K] row-major (a copy). */
+  /** W, `[D, K]` row-major (a copy). */
   val weights: FloatArray get() = kernel.copyOf()
 
-  /** b, [K] (a copy). */
+  /** b, `[K]` (a copy). */
   val biases: FloatArray get() = bias.copyOf()
 
-  /** The logits [N, K] of [features] [N, D]. */
+  /** The logits `[N, K]` of [features] `[N, D]`. */
   fun logits(features: FloatHostArray): FloatHostArray {
     checkMatrix(features, "features")
     require(features.shape[1] == dimensions) { "features must have $dimensions columns, got ${features.shape[1]}" }

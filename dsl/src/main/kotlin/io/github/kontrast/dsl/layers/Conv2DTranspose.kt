@@ -15,15 +15,25 @@ import org.tensorflow.types.TFloat32
  * (Keras' layout: output channels before input channels), so Keras weights load unchanged.
  */
 class Conv2DTranspose @JvmOverloads constructor(
+  /** Output channels. */
   val filters: Int,
+  /** Kernel rows. */
   val kernelHeight: Int,
+  /** Kernel columns (default: square). */
   val kernelWidth: Int = kernelHeight,
+  /** Rows between the patches of neighbouring input pixels: the growth factor along height (default 1). */
   val strideHeight: Int = 1,
+  /** Columns between the patches of neighbouring input pixels (default: as [strideHeight]). */
   val strideWidth: Int = strideHeight,
+  /** VALID (the default) or SAME; sets the output size as above. */
   val padding: Padding = Padding.VALID,
+  /** Applied to the output (default linear). */
   val activation: Activation = Activations.linear,
+  /** Whether a bias per filter is added (default true). */
   val useBias: Boolean = true,
+  /** Starting values of the kernel (default Glorot uniform, Keras' default). */
   val kernelInitializer: Initializer = Initializers.glorotUniform(),
+  /** Starting values of the bias (default zeros). */
   val biasInitializer: Initializer = Initializers.zeros(),
   name: String? = null,
 ) : Layer(name) {

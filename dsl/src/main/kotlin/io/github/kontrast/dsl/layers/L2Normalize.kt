@@ -8,6 +8,8 @@ import org.tensorflow.types.TFloat32
  * Scales each vector (the last axis) to unit length, y = x / sqrt(max(sum x^2, epsilon^2)), as
  * `tf.math.l2_normalize` and PyTorch's `F.normalize` do: the end of a CLIP tower, whose embeddings
  * are compared by dot products. A zero vector stays zero instead of dividing by zero.
+ *
+ * @property epsilon floor of the norm: a vector shorter than epsilon is divided by epsilon instead (default 1e-12, as `tf.math.l2_normalize`).
  */
 class L2Normalize @JvmOverloads constructor(val epsilon: Float = 1e-12f, name: String? = null) : Layer(name) {
   init {

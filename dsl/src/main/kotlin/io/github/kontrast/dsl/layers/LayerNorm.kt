@@ -10,8 +10,11 @@ import org.tensorflow.types.TFloat32
  * across examples, so training and inference compute the same thing.
  */
 class LayerNorm @JvmOverloads constructor(
+  /** Added to the variance before the square root (default 1e-5, PyTorch's). */
   val epsilon: Float = 1e-5f,
+  /** Whether the learned offset beta is added (default true). */
   val center: Boolean = true,
+  /** Whether the learned gain gamma multiplies (default true). */
   val scale: Boolean = true,
   name: String? = null,
 ) : Layer(name) {

@@ -6,7 +6,7 @@ import org.tensorflow.Operand
 import org.tensorflow.types.TFloat32
 
 /**
- * A layer over sequences ([L, D] per example) that reads a padding mask ([L] per example: 1 at a
+ * A layer over sequences (`[L, D]` per example) that reads a padding mask (`[L]` per example: 1 at a
  * token, 0 at padding) besides its input, so that padding changes nothing it computes for the
  * tokens: attention gives padded keys no weight, pooling leaves padded positions out.
  *

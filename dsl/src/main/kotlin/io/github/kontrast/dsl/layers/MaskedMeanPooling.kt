@@ -4,7 +4,7 @@ import org.tensorflow.Operand
 import org.tensorflow.types.TFloat32
 
 /**
- * The mean over the tokens of a sequence, padding left out: [L, D] -> [D],
+ * The mean over the tokens of a sequence, padding left out: `[L, D]` -> `[D]`,
  * y = sum_i mask_i x_i / max(1, sum_i mask_i). A text of padding only (an empty caption) gives
  * zeros rather than a division by zero.
  */

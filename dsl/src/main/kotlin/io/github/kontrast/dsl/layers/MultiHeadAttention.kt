@@ -17,9 +17,11 @@ import org.tensorflow.types.TFloat32
  * and "value", "output/kernel" [H * keyDim, D], "output/bias".
  */
 class MultiHeadAttention @JvmOverloads constructor(
+  /** Number of attention heads H. */
   val heads: Int,
   /** Size of each head's queries and keys; 0 means features / heads. */
   val keyDim: Int = 0,
+  /** Starting values of the four kernels (default Glorot uniform). */
   val kernelInitializer: Initializer = Initializers.glorotUniform(),
   name: String? = null,
 ) : MaskedLayer(name) {

@@ -12,16 +12,26 @@ class SequentialBuilder {
   var name: String = "sequential"
 
   // the activations by name, so that DSL blocks can write `activation = relu`
+  /** The identity, f(x) = x (the default of every layer that takes an activation). */
   val linear: Activation get() = Activations.linear
+  /** max(0, x). */
   val relu: Activation get() = Activations.relu
+  /** The hyperbolic tangent. */
   val tanh: Activation get() = Activations.tanh
+  /** 1 / (1 + exp(-x)). */
   val sigmoid: Activation get() = Activations.sigmoid
+  /** GELU, x times the standard normal CDF of x (the transformers' activation). */
   val gelu: Activation get() = Activations.gelu
+  /** log(1 + exp(x)). */
   val softplus: Activation get() = Activations.softplus
+  /** ELU: x for x > 0, exp(x) - 1 otherwise. */
   val elu: Activation get() = Activations.elu
+  /** SELU: ELU scaled by Klambauer et al.'s constants, self-normalising. */
   val selu: Activation get() = Activations.selu
+  /** x for x > 0, [alpha] * x otherwise (default 0.3, Keras' value). */
   fun leakyRelu(alpha: Float = 0.3f): Activation = Activations.leakyRelu(alpha)
 
+  /** Sets [name], the model name; returns this builder. */
   fun name(name: String): SequentialBuilder = apply { this.name = name }
 
   /** Adds any layer, including one of your own. */
@@ -67,14 +77,17 @@ class SequentialBuilder {
   /** A new per-example shape with the same number of elements: `reshape(7, 7, 32)`; one dimension may be -1. */
   fun reshape(vararg shape: Int): SequentialBuilder = add(Reshape(shape))
 
+  /** Max pooling over [poolSize] x [poolSize] windows, [strides] apart (default: the window, no overlap); see [MaxPool2D]. */
   @JvmOverloads
   fun maxPool(poolSize: Int, strides: Int = poolSize, padding: Padding = Padding.VALID, name: String? = null): SequentialBuilder =
     add(MaxPool2D(poolSize, poolSize, strides, strides, padding, name))
 
+  /** Average pooling over [poolSize] x [poolSize] windows, [strides] apart (default: the window, no overlap); see [AvgPool2D]. */
   @JvmOverloads
   fun avgPool(poolSize: Int, strides: Int = poolSize, padding: Padding = Padding.VALID, name: String? = null): SequentialBuilder =
     add(AvgPool2D(poolSize, poolSize, strides, strides, padding, name))
 
+  /** Zeroes each element with probability [rate] in training (inverted dropout); see [Dropout]. */
   @JvmOverloads
   fun dropout(rate: Float, name: String? = null): SequentialBuilder = add(Dropout(rate, name))
 
@@ -82,12 +95,15 @@ class SequentialBuilder {
   @JvmOverloads
   fun dropout(rate: Double, name: String? = null): SequentialBuilder = add(Dropout(rate.toFloat(), name))
 
+  /** The mean over height and width of each channel: `[H, W, C]` -> `[C]`; see [GlobalAveragePooling2D]. */
   @JvmOverloads
   fun globalAveragePooling(name: String? = null): SequentialBuilder = add(GlobalAveragePooling2D(name))
 
+  /** All per-example dimensions in one: `[H, W, C]` -> `[H * W * C]`; see [Flatten]. */
   @JvmOverloads
   fun flatten(name: String? = null): SequentialBuilder = add(Flatten(name))
 
+  /** A fully connected layer of [units] outputs, y = activation(x W + b); see [Dense]. */
   @JvmOverloads
   fun dense(
     units: Int,
@@ -98,17 +114,21 @@ class SequentialBuilder {
     name: String? = null,
   ): SequentialBuilder = add(Dense(units, activation, useBias, kernelInitializer, biasInitializer, name))
 
+  /** Batch normalization with moving-average [momentum] and [epsilon] (Keras' defaults 0.99, 1e-3); see [BatchNorm]. */
   @JvmOverloads
   fun batchNorm(momentum: Float = 0.99f, epsilon: Float = 1e-3f, name: String? = null): SequentialBuilder =
     add(BatchNorm(momentum, epsilon, name = name))
 
+  /** A lookup table from ids in 0 until [inputDim] to vectors of [outputDim]; see [Embedding]. */
   @JvmOverloads
   fun embedding(inputDim: Int, outputDim: Int, initializer: Initializer = Initializers.uniform(), name: String? = null): SequentialBuilder =
     add(Embedding(inputDim, outputDim, initializer, name))
 
+  /** [activation] applied on its own, as a layer; see [ActivationLayer]. */
   @JvmOverloads
   fun activation(activation: Activation, name: String? = null): SequentialBuilder = add(ActivationLayer(activation, name))
 
+  /** The [Sequential] of the layers added so far, in order, named [name]. */
   fun build(): Sequential = Sequential(layers, name)
 }
 

@@ -15,10 +15,15 @@ import org.tensorflow.types.TFloat32
  * "mlp1/kernel", "mlp1/bias", "mlp2/kernel", "mlp2/bias".
  */
 class TransformerBlock @JvmOverloads constructor(
+  /** Attention heads. */
   val heads: Int,
+  /** Hidden units of the MLP. */
   val mlpDim: Int,
+  /** The MLP's hidden activation (default GELU, as GPT-2 and CLIP). */
   val activation: Activation = Activations.gelu,
+  /** Dropout rate on both residual branches in training (default 0: none). */
   val dropout: Float = 0f,
+  /** The two layer norms' epsilon (default 1e-5). */
   val epsilon: Float = 1e-5f,
   name: String? = null,
 ) : MaskedLayer(name) {

@@ -11,8 +11,11 @@ import org.tensorflow.types.TFloat32
  * centres, edges clamped). No parameters.
  */
 class UpSampling2D @JvmOverloads constructor(
+  /** Growth factor along height. */
   val sizeHeight: Int,
+  /** Growth factor along width (default: as [sizeHeight]). */
   val sizeWidth: Int = sizeHeight,
+  /** How new pixels are filled (default [Interpolation.NEAREST]). */
   val interpolation: Interpolation = Interpolation.NEAREST,
   name: String? = null,
 ) : Layer(name) {

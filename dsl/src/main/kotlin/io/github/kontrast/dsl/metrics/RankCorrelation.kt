@@ -6,6 +6,10 @@ package io.github.kontrast.dsl.metrics
  * Document 002 uses it to say whether a 1-D embedding follows the spiral's parameter.
  */
 object RankCorrelation {
+  /**
+   * Spearman's rho of the paired values [x] and [y], in [-1, 1]. Both need the same length, at least
+   * two finite values each, and neither may be constant (rho is undefined then).
+   */
   @JvmStatic
   fun spearman(x: DoubleArray, y: DoubleArray): Double {
     require(x.size == y.size) { "x and y must have the same length, got ${x.size} and ${y.size}" }
@@ -14,6 +18,7 @@ object RankCorrelation {
     return pearson(ranks(x), ranks(y))
   }
 
+  /** Spearman's rho of float [x] (an embedding's one coordinate, say) against [y]. */
   @JvmStatic
   fun spearman(x: FloatArray, y: DoubleArray): Double = spearman(DoubleArray(x.size) { x[it].toDouble() }, y)
 

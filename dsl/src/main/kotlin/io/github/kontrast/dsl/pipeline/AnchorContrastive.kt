@@ -10,8 +10,8 @@ import org.tensorflow.types.family.TNumber
 
 /**
  * One anchor against a batch: the contrastive loss of the pairs (anchor, candidate i) for every
- * row i of [candidates] ([N, D]), labelled by [labels] ([N], read through the loss's convention),
- * reduced as the loss reduces (the mean, by default). [anchor] is [D] or [1, D].
+ * row i of [candidates] (`[N, D]`), labelled by [labels] (`[N]`, read through the loss's convention),
+ * reduced as the loss reduces (the mean, by default). [anchor] is `[D]` or `[1, D]`.
  *
  * This is what document 003's `ContrastiveLossNegativeSampling` meant. As written it does not run:
  * `F.pairwise_distance(output1.unsqueeze(0), output_batch)` already gives the N distances, so

@@ -11,15 +11,22 @@ import io.github.kontrast.losses.ClipLoss
  * from the [ClipBuilder] (its `input` and `encoder`) or the defaults: [ClipEncoders.image], 64.
  */
 class ClipImageTower {
+  /** The shape of one image, e.g. `[32, 32, 3]`; null: the builder's input shape. */
   var inputShape: IntArray? = null
+
+  /** The image encoder; null: the builder's encoder, else [ClipEncoders.image]. */
   var encoder: Sequential? = null
+
+  /** The size of the shared embedding space (default 64); must equal the text tower's. */
   var projection: Int = 64
 
+  /** Sets [inputShape], the shape of one image (positive dimensions). */
   fun input(vararg shape: Int): ClipImageTower = apply {
     require(shape.isNotEmpty() && shape.all { it > 0 }) { "image input shape must have positive dimensions, got ${shape.contentToString()}" }
     inputShape = shape.copyOf()
   }
 
+  /** Sets [encoder], the network from an image to one vector. */
   fun encoder(encoder: Sequential): ClipImageTower = apply { this.encoder = encoder }
 
   /** Kotlin: `encoder { conv2d(32, 3, activation = relu); ... }`. */
@@ -35,27 +42,35 @@ class ClipImageTower {
 
 /**
  * The text side of `clip { text { ... } }`: the [tokenizer] (its vocabulary and maximum length fix
- * the tower's input), the encoder (ids [L] to one vector, read with the padding mask: embedding,
+ * the tower's input), the encoder (ids `[L]` to one vector, read with the padding mask: embedding,
  * positions, transformer blocks, masked pooling) and the projection size. Without an encoder,
  * [ClipEncoders.text] for the tokenizer's vocabulary.
  */
 class ClipTextTower {
+  /** The tokenizer that turns captions into ids and masks; required, no default. */
   var tokenizer: Tokenizer? = null
+
+  /** The text encoder; null: [ClipEncoders.text] for the tokenizer's vocabulary. */
   var encoder: Sequential? = null
+
+  /** The size of the shared embedding space (default 64); must equal the image tower's. */
   var projection: Int = 64
 
+  /** Sets [tokenizer]. */
   fun tokenizer(tokenizer: Tokenizer): ClipTextTower = apply { this.tokenizer = tokenizer }
 
   /** The tokenizer's vocabulary size, for the encoder's embedding: `embedding(vocabularySize, 64)`. */
   val vocabularySize: Int
     get() = (tokenizer ?: throw IllegalStateException("set the text tower's tokenizer before asking for its vocabulary size")).vocabularySize
 
+  /** Sets [encoder], the network from ids and mask to one vector. */
   fun encoder(encoder: Sequential): ClipTextTower = apply { this.encoder = encoder }
 
   /** Kotlin: `encoder { embedding(vocabularySize, 64); positionalEmbedding(); transformerBlock(4, 128); maskedMeanPooling() }`. */
   fun encoder(block: SequentialBuilder.() -> Unit): ClipTextTower =
     encoder(SequentialBuilder().apply { name = "text_encoder" }.apply(block).build())
 
+  /** Sets [projection], the size of the shared embedding space (CLIP's embed_dim). */
   fun projection(size: Int): ClipTextTower = apply {
     require(size >= 1) { "text projection size must be >= 1, got $size" }
     projection = size
@@ -78,7 +93,10 @@ class ClipTextTower {
  * training captions.
  */
 class ClipBuilder : PipelineBuilder<ClipBuilder, ClipModel>(intArrayOf(32, 32, 3), "image_encoder") {
+  /** The image tower's settings, filled by [image]. */
   val imageTower = ClipImageTower()
+
+  /** The text tower's settings, filled by [text]. */
   val textTower = ClipTextTower()
 
   /** The starting temperature: the logit scale starts at log(1 / temperature). */
@@ -87,6 +105,7 @@ class ClipBuilder : PipelineBuilder<ClipBuilder, ClipModel>(intArrayOf(32, 32, 3
   /** The clamp on the logit scale, applied after every step (CLIP's 100). */
   var maxLogitScale: Float = 100f
 
+  /** The symmetric image-text loss (default [ClipLoss.create]). */
   var loss: ClipLoss = ClipLoss.create()
 
   /** Kotlin: `image { input(32, 32, 3); encoder { ... }; projection(64) }`. */
@@ -109,10 +128,13 @@ class ClipBuilder : PipelineBuilder<ClipBuilder, ClipModel>(intArrayOf(32, 32, 3
     textTower.projection = tower.projection
   }
 
+  /** Sets [temperature], the starting temperature (default 0.07). */
   fun temperature(temperature: Float): ClipBuilder = self.also { this.temperature = temperature }
 
+  /** Sets [maxLogitScale], the clamp on the logit scale (default 100). */
   fun maxLogitScale(maxLogitScale: Float): ClipBuilder = self.also { this.maxLogitScale = maxLogitScale }
 
+  /** Sets [loss]. */
   fun loss(loss: ClipLoss): ClipBuilder = self.also { this.loss = loss }
 
   override fun build(): ClipModel {
@@ -134,5 +156,6 @@ class ClipBuilder : PipelineBuilder<ClipBuilder, ClipModel>(intArrayOf(32, 32, 3
 
 /** Java's entry point: `Clip.builder()`. */
 object Clip {
+  /** A new [ClipBuilder] with the defaults. */
   @JvmStatic fun builder(): ClipBuilder = ClipBuilder()
 }

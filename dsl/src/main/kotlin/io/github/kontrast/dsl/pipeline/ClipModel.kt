@@ -49,9 +49,13 @@ class ClipModel internal constructor(
   imageShape: IntArray,
   /** The text tower: encoder, projection, normalization (applied with the padding mask). */
   val textTower: Sequential,
+  /** Turns captions into the text tower's ids and mask. */
   val tokenizer: Tokenizer,
+  /** The temperature the logit scale started from: log(1 / initialTemperature). */
   val initialTemperature: Float,
+  /** The clamp on the logit scale, applied after every step. */
   val maxLogitScale: Float,
+  /** The symmetric image-text loss. */
   val loss: ClipLoss,
 ) : Pipeline(settings, "image-text pairs", graph(imageTower, imageShape.copyOf(), textTower, tokenizer.maxLength, initialTemperature, maxLogitScale, loss)) {
   private val shape = imageShape.copyOf()
@@ -124,7 +128,7 @@ class ClipModel internal constructor(
 
   /**
    * Writes both towers as TensorFlow SavedModels (tag "serve", signature "serving_default"):
-   * [dir]/image takes "image" (float32 [N] + [imageShape]) and returns "embedding", the contract of
+   * [dir]/image takes "image" (float32 `[N]` + [imageShape]) and returns "embedding", the contract of
    * every Kontrast export; [dir]/text takes "tokens" (int32 [N, L]) and "mask" (float32 [N, L]) and
    * returns "embedding", with the tokenizer's vocabulary.txt and tokenizer.properties beside it.
    * Both embeddings are unit vectors, so their dot product is CLIP's cosine similarity.
@@ -141,18 +145,23 @@ class ClipModel internal constructor(
   companion object {
     /** Output and variable names in the graph. */
     const val EMBEDDING = Pipeline.EMBEDDING
+    /** The text tower's output: the unit-length caption embeddings, `[N, D]`. */
     const val TEXT_EMBEDDING = "text_embedding"
+
+    /** The learned scalar variable: the log of the logit scale. */
     const val LOGIT_SCALE = "logit_scale"
 
     /** Sub-directories of [export]. */
     const val IMAGE_DIR = "image"
+
+    /** The text tower's sub-directory of [export]. */
     const val TEXT_DIR = "text"
 
     /** The tower of [encoder]: its layers, a bias-free projection to [size], L2 normalization. */
     internal fun tower(name: String, encoder: Sequential, size: Int): Sequential =
       Sequential(encoder.layers + Dense(size, useBias = false, name = "projection") + L2Normalize(name = "normalize"), name)
 
-    /** Cosine similarities of the rows of [a] [N, D] and [b] [M, D]: [N, M]. */
+    /** Cosine similarities of the rows of [a] `[N, D]` and [b] `[M, D]`: `[N, M]`. */
     @JvmStatic
     fun cosines(a: FloatHostArray, b: FloatHostArray): FloatHostArray {
       require(a.shape.size == 2 && b.shape.size == 2 && a.shape[1] == b.shape[1]) {

@@ -52,12 +52,16 @@ class ContrastiveVae internal constructor(
   settings: PipelineSettings,
   /** The encoder up to its features (without the two latent heads). */
   val encoder: Sequential,
+  /** The decoder: a latent vector `[latentDim]` to an image of the input's shape. */
   val decoder: Sequential,
   inputShape: IntArray,
+  /** Size of the latent space: the numbers of mu, of logvar and of z. */
   val latentDim: Int,
+  /** Beta, the weight of the KL term (0: none, the document's loop). */
   val klWeight: Double,
   /** The contrastive loss on the latent pairs, or null for none (a plain VAE on pairs). */
   val contrastive: ContrastiveLoss?,
+  /** The weight of the contrastive term (ignored without [contrastive]). */
   val contrastiveWeight: Double,
 ) : Pipeline(settings, "pairs", graph(encoder, decoder, inputShape.copyOf(), latentDim, klWeight, contrastive, contrastiveWeight)) {
   private val shape = inputShape.copyOf()
@@ -75,6 +79,7 @@ class ContrastiveVae internal constructor(
   /** The encoder with its "z_mean" head: images to mu, what [embed] computes. */
   fun encoderSummary(): ModelSummary = withMean(encoder, latentDim).summary(shape)
 
+  /** The decoder's layers, shapes and parameter counts for a latent input of [latentDim]. */
   fun decoderSummary(): ModelSummary = decoder.summary(intArrayOf(latentDim))
 
   override fun summaryRows(): List<ModelSummary.Row> {
@@ -96,7 +101,7 @@ class ContrastiveVae internal constructor(
   @JvmOverloads
   fun reconstruct(dataset: Dataset, batchSize: Int = 64): FloatHostArray = predict(dataset, RECONSTRUCTION, batchSize) as FloatHostArray
 
-  /** The decoder's image for every image of [images] ([N] + input shape). */
+  /** The decoder's image for every image of [images] (`[N]` + input shape). */
   @JvmOverloads
   fun reconstruct(images: FloatHostArray, batchSize: Int = 64): FloatHostArray =
     reconstruct(io.github.kontrast.dsl.data.ArrayDataset(mapOf(Batch.FIRST to images)), batchSize)
@@ -110,14 +115,28 @@ class ContrastiveVae internal constructor(
     "ContrastiveVae(input=${ModelSummary.shape(shape)}, latent=$latentDim, klWeight=$klWeight, contrastive=${contrastive ?: "none"}, weight=$contrastiveWeight)"
 
   companion object {
+    /** The encoder's name: its variables' scope and its row in the summary. */
     const val ENCODER = "encoder"
+
+    /** The decoder's name: its variables' scope and its row in the summary. */
     const val DECODER = "decoder"
+
+    /** The latent mean head (a linear Dense of [latentDim]) and its name in the summary. */
     const val Z_MEAN = "z_mean"
+
+    /** The latent log-variance head and output, `[N, latentDim]`. */
     const val Z_LOG_VAR = "z_log_var"
+
+    /** The output holding the decoder's image of each first image (from z in training, mu in inference). */
     const val RECONSTRUCTION = "reconstruction"
+
+    /** The output holding each first image's reconstruction error, its mean squared error per pixel: `[N]`. */
     const val RECONSTRUCTION_ERROR = "reconstruction_error"
+
+    /** The metric: the mean of logvar over the latent dimensions of the first images. */
     const val MEAN_LOG_VARIANCE = "mean_log_variance"
 
+    /** A new [ContrastiveVaeBuilder] with the defaults (Java's entry point). */
     @JvmStatic fun builder(): ContrastiveVaeBuilder = ContrastiveVaeBuilder()
 
     /** [encoder]'s layers and a linear Dense([latentDim]) named "z_mean": the network [embed] runs. */

@@ -17,7 +17,10 @@ import io.github.kontrast.losses.PairConvention
  * Adam(1e-3).
  */
 class ContrastiveVaeBuilder : PipelineBuilder<ContrastiveVaeBuilder, ContrastiveVae>(intArrayOf(28, 28, 1), ContrastiveVae.ENCODER) {
+  /** Size of the latent space (default 2, so that it can be drawn). */
   var latentDim: Int = 2
+
+  /** The decoder; null: [Encoders.mnistVaeDecoder]. */
   var decoder: Sequential? = null
 
   /** Beta, the KL term's weight; null: 1 / (pixels per image). 0 is the document's loop: no KL. */
@@ -25,16 +28,21 @@ class ContrastiveVaeBuilder : PipelineBuilder<ContrastiveVaeBuilder, Contrastive
 
   /** The contrastive loss on latent pairs; null for none. */
   var contrastive: ContrastiveLoss? = null
+
+  /** The weight of the contrastive term (default 1). */
   var contrastiveWeight: Double = 1.0
 
+  /** Sets [latentDim]. */
   fun latentDim(latentDim: Int): ContrastiveVaeBuilder = apply { this.latentDim = latentDim }
 
+  /** Sets [decoder], the network from a latent vector to an image. */
   fun decoder(decoder: Sequential): ContrastiveVaeBuilder = apply { this.decoder = decoder }
 
   /** Kotlin: `decoder { dense(7 * 7 * 32, activation = relu); reshape(7, 7, 32); ... }`. */
   fun decoder(block: SequentialBuilder.() -> Unit): ContrastiveVaeBuilder =
     decoder(SequentialBuilder().apply { name = ContrastiveVae.DECODER }.apply(block).build())
 
+  /** Sets [klWeight], beta (>= 0). */
   fun klWeight(weight: Double): ContrastiveVaeBuilder = apply { this.klWeight = weight }
 
   /** The contrastive term: [loss] on (z1, z2) and the pair labels, times [weight]. */

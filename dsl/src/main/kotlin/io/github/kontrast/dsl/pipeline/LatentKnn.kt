@@ -4,13 +4,13 @@ import io.github.kontrast.dsl.data.FloatHostArray
 
 /**
  * k-nearest-neighbour classification in a latent space, the measure document 003's comparison
- * needs: each query takes the majority class of its [k] nearest reference points by Euclidean
+ * needs: each query takes the majority class of its `k` nearest reference points by Euclidean
  * distance (a tie goes to the tied class with the nearest member). Kept minimal and on the host,
  * for low-dimensional latents (a VAE's 2 to 32 numbers); the evaluation package's k-NN (cosine,
  * temperature-weighted votes, blocked for large sets) is the general one.
  */
 object LatentKnn {
-  /** The predicted class of every row of [queries] ([M, D]) from [reference] ([N, D]) and its [classes] ([N]). */
+  /** The predicted class of every row of [queries] (`[M, D]`) from [reference] (`[N, D]`) and its [classes] (`[N]`). */
   @JvmStatic
   @JvmOverloads
   fun predict(reference: FloatHostArray, classes: IntArray, queries: FloatHostArray, k: Int = 5): IntArray {

@@ -65,15 +65,20 @@ class MocoV3Model internal constructor(
     "MocoV3Model(encoder=${encoder.name}, input=${ModelSummary.shape(inputShape)}, loss=$loss, queue=$queueSize, optimizer=${optimizer.describe()})"
 
   companion object {
-    /** Output names besides z1 and z2. */
+    /** Output names besides z1 and z2: the first view's prediction (the online branch's query). */
     const val Q1 = "q1"
+    /** The second view's prediction (the online branch's query). */
     const val Q2 = "q2"
+    /** The first view's momentum key. */
     const val K1 = "k1"
+    /** The second view's momentum key. */
     const val K2 = "k2"
 
     /** Variable scopes of the momentum branch and of the queue. */
     const val MOMENTUM_ENCODER = "momentum_encoder"
+    /** Variable scope of the momentum projector. */
     const val MOMENTUM_PROJECTOR = "momentum_projector"
+    /** Variable scope of the key queue. */
     const val QUEUE = "queue"
 
     private fun graph(

@@ -36,7 +36,10 @@ abstract class Pipeline protected constructor(
   val unit: String,
   definition: GraphDefinition,
 ) : AutoCloseable {
+  /** Seed of the weights, the batch order and the random ops (see [Trainer]). */
   val seed: Long = settings.seed
+
+  /** The optimizer the pipeline trains with. */
   val optimizer: Optimizer = settings.optimizer
 
   private val compiled: CompiledGraph
@@ -147,7 +150,7 @@ abstract class Pipeline protected constructor(
   @JvmOverloads
   fun predict(dataset: Dataset, output: String, batchSize: Int = 32): HostArray = trainer.predict(dataset, batchSize, output)
 
-  /** The embedding of every image: [N] + input shape -> [N, D], in inference mode. */
+  /** The embedding of every image: `[N]` + input shape -> `[N, D]`, in inference mode. */
   @JvmOverloads
   fun embed(images: FloatHostArray, batchSize: Int = 32): FloatHostArray {
     val spec = embeddingSpec()
@@ -173,7 +176,7 @@ abstract class Pipeline protected constructor(
 
   /**
    * Writes the trained encoder to [dir] as a TensorFlow SavedModel (tag "serve"): signature
-   * "serving_default", input "image" (float32, [N] + input shape, as the dataset yields images;
+   * "serving_default", input "image" (float32, `[N]` + input shape, as the dataset yields images;
    * the pipeline's preprocessing is inside), output "embedding" (float32, [N, D]), in inference
    * mode (no dropout, moving statistics). TensorFlow for Python, TF Serving and TF Java's
    * SavedModelBundle load it. An existing export in [dir] is replaced.
@@ -183,6 +186,7 @@ abstract class Pipeline protected constructor(
     SavedModelExport.write(dir, embeddingSpec(), values, seed)
   }
 
+  /** Closes the session and the graph; the model cannot be used afterwards. */
   override fun close() {
     trainer.close()
     compiled.close()
@@ -200,5 +204,11 @@ abstract class Pipeline protected constructor(
   }
 }
 
-/** The settings every pipeline has; a [PipelineBuilder] collects them. */
+/**
+ * The settings every pipeline has; a [PipelineBuilder] collects them.
+ *
+ * @property seed seed of the weights, the batch order and the random ops.
+ * @property optimizer the optimizer the pipeline trains with.
+ * @property verbosity how much fit prints.
+ */
 class PipelineSettings(val seed: Long, val optimizer: Optimizer, val verbosity: Verbosity)

@@ -6,8 +6,8 @@ import io.github.kontrast.dsl.layers.Sequential
 /**
  * The MLP heads of the self-supervised methods (projectors, predictors): `layers` dense layers,
  * every one but the last `hidden` wide with ReLU, the last `output` wide and linear. With
- * [batchNorm] a batch norm sits before each hidden ReLU (MoCo v3, SimSiam, SwAV), and
- * [lastBatchNorm] adds one after the output layer (MoCo v3's and SimSiam's projectors). A dense
+ * `batchNorm` a batch norm sits before each hidden ReLU (MoCo v3, SimSiam, SwAV), and
+ * `lastBatchNorm` adds one after the output layer (MoCo v3's and SimSiam's projectors). A dense
  * layer followed by a batch norm has no bias, as in MoCo v3's code: the norm's beta takes its place.
  *
  * What each paper uses, at ImageNet scale (the methods' defaults here are narrower, for 28x28 images):

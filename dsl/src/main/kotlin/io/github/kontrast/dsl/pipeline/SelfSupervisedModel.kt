@@ -56,8 +56,9 @@ abstract class SelfSupervisedModel internal constructor(
     /** What one training example is: an image, seen as two views. */
     const val UNIT = "images"
 
-    /** Output names: the projections of the two views (every method), [N] + [projectionShape]. */
+    /** Output names: the first view's projection (every method), `[N]` + [projectionShape]. */
     const val Z1 = "z1"
+    /** The second view's projection. */
     const val Z2 = "z2"
   }
 }

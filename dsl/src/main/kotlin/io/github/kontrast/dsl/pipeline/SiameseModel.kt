@@ -27,10 +27,14 @@ import io.github.kontrast.losses.PairConvention
  */
 class SiameseModel internal constructor(
   settings: PipelineSettings,
+  /** The network applied to both images of a pair, with shared weights. */
   val encoder: Sequential,
   inputShape: IntArray,
+  /** The contrastive loss; its distance is the pair distance of the metrics and of [predict]. */
   val loss: ContrastiveLoss,
+  /** The decision threshold: a pair is called similar below it (above it, for a similarity). */
   val threshold: Float,
+  /** The pair metrics computed every step and shown in History. */
   val metrics: List<Metric<PairOutputs>>,
 ) : Pipeline(settings, "pairs", graph(encoder, inputShape.copyOf(), loss, metrics)) {
   private val shape = inputShape.copyOf()
@@ -73,7 +77,7 @@ class SiameseModel internal constructor(
 
   override fun summaryTables(): List<ModelSummary> = listOf(encoderSummary())
 
-  /** The distance of every pair of [dataset], in order: [size]. Labels are not needed. */
+  /** The distance of every pair of [dataset], in order: `[dataset.size]`. Labels are not needed. */
   @JvmOverloads
   fun predict(dataset: Dataset, batchSize: Int = 32): FloatHostArray = predict(dataset, DISTANCE, batchSize) as FloatHostArray
 
@@ -90,6 +94,7 @@ class SiameseModel internal constructor(
     /** The default metrics' names for the mean distances, which [labelGuard] reads. */
     private const val MEAN_POSITIVE = "mean_positive_distance"
     private const val MEAN_NEGATIVE = "mean_negative_distance"
+    /** The output holding the encoder's embedding of [Batch.FIRST]: [Pipeline.EMBEDDING]. */
     const val EMBEDDING = Pipeline.EMBEDDING
 
     /**

@@ -41,8 +41,9 @@ class SimSiamModel internal constructor(
     "SimSiamModel(encoder=${encoder.name}, input=${ModelSummary.shape(inputShape)}, stopGradient=$stopGradient, optimizer=${optimizer.describe()})"
 
   companion object {
-    /** Output names besides z1 and z2: the predictions. */
+    /** Output names besides z1 and z2: the first view's prediction. */
     const val P1 = "p1"
+    /** The second view's prediction. */
     const val P2 = "p2"
 
     private fun graph(encoder: Sequential, projector: Sequential, predictor: Sequential, shape: IntArray, stopGradient: Boolean, preprocessing: Preprocessing) =

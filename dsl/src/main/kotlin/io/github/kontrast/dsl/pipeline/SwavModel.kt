@@ -39,8 +39,9 @@ class SwavModel internal constructor(
     "SwavModel(encoder=${encoder.name}, input=${ModelSummary.shape(inputShape)}, prototypes=$prototypes, loss=$loss, optimizer=${optimizer.describe()})"
 
   companion object {
-    /** Output names besides z1 and z2: each view's scores against the prototypes. */
+    /** Output names besides z1 and z2: the first view's scores against the prototypes. */
     const val SCORES1 = "scores1"
+    /** The second view's scores against the prototypes. */
     const val SCORES2 = "scores2"
 
     /** The prototypes' variable scope: "prototypes/kernel" is the [dim, prototypes] matrix. */

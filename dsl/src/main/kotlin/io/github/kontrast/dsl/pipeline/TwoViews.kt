@@ -25,7 +25,7 @@ internal class TwoViews(val g: PipelineGraph, shape: IntArray, encoder: Sequenti
   /** The encoder instance, applied to both views. */
   val encoder: SequentialInstance = g.encoder(encoder, shape)
 
-  /** The representations of the two views, [B] + [representation]. */
+  /** The representations of the two views, `[B]` + [representation]. */
   val h1: Operand<TFloat32>
   val h2: Operand<TFloat32>
 
@@ -46,7 +46,7 @@ internal class TwoViews(val g: PipelineGraph, shape: IntArray, encoder: Sequenti
   /** The first view preprocessed, for a second encoder (MoCo's momentum copy); the same ops as inside [h1]. */
   fun view1(): Operand<TFloat32> = preprocessing.apply(g.tf, view1Raw)
 
-  /** [head] created once for inputs of [input] and applied to both [x1] and [x2]. */
+  /** [head] created once for inputs of `input` and applied to both [x1] and [x2]. */
   fun both(head: SequentialInstance, x1: Operand<TFloat32>, x2: Operand<TFloat32>): Pair<Operand<TFloat32>, Operand<TFloat32>> =
     head.apply(g.forward, x1) to head.apply(g.forward, x2)
 

@@ -19,7 +19,7 @@ internal fun unitVectors(tf: Ops, x: Operand<TFloat32>, axis: Int): Operand<TFlo
 }
 
 /**
- * Starting values for a [rows] x [columns] matrix of standard-normal numbers scaled to unit
+ * Starting values for a `rows` x `columns` matrix of standard-normal numbers scaled to unit
  * vectors along [axis] (0: every column, 1: every row), drawn from the variable's seeded stream.
  */
 internal fun unitVectorInitializer(axis: Int): Initializer = Initializer { shape, random ->

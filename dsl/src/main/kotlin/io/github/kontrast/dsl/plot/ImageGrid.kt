@@ -12,12 +12,20 @@ import org.jetbrains.letsPlot.coord.coordFixed
 import org.jetbrains.letsPlot.scale.xlim
 import org.jetbrains.letsPlot.scale.ylim
 
-/** A caption over an image: its text and the colour of the box behind it. */
+/**
+ * A caption over an image: its text and the colour of the box behind it.
+ *
+ * @property text the words shown.
+ * @property fill the box's colour as "#rrggbb" (default [SILVER]).
+ */
 class Caption(val text: String, val fill: String = SILVER) {
   companion object {
-    /** Matplotlib's named colours that document 001 uses (Lets-Plot's "green" is brighter). */
+    /** Matplotlib's named colours that document 001 uses (Lets-Plot's "green" is brighter); "silver": a label. */
     const val SILVER = "#c0c0c0"
+    /** Matplotlib's "green": a right prediction in document 001's figures. */
     const val GREEN = "#008000"
+
+    /** Matplotlib's "red": a wrong prediction. */
     const val RED = "#ff0000"
   }
 }

@@ -28,7 +28,7 @@ private fun requirePoints(points: FloatHostArray, name: String) {
 
 /**
  * Points of the plane, float [N, 2], as a scatter (document 002's `Graphics[Point[...]]`); with
- * [values] ([N]) each point takes the hue of its value, with a colour bar named [valueName].
+ * [values] (`[N]`) each point takes the hue of its value, with a colour bar named [valueName].
  *
  * More than [vectorLimit] points are drawn into one picture (dots of [dotPixels] pixels on a grid
  * of [size] x [size] pixels at most) placed on the plot's axes, rather than as one SVG element
@@ -166,7 +166,7 @@ fun fieldMap(grid: FloatHostArray, values: FloatArray, title: String = "", value
   return plot
 }
 
-/** Points of the plane, float [N, 2], coloured by class ([N] ints): a 2-D latent space or embedding. */
+/** Points of the plane, float `[N, 2]`, coloured by class (`[N]` ints): a 2-D latent space or embedding. */
 @JvmOverloads
 fun pointsByClass(points: FloatHostArray, classes: IntArray, title: String = "", pointSize: Double = 1.0, size: Int = 480): Plot {
   requirePoints(points, "points")

@@ -4,12 +4,14 @@ import io.github.kontrast.dsl.data.FloatHostArray
 import java.util.PriorityQueue
 
 /**
- * Exact nearest-neighbour search in memory: a query is scored against every vector, the [k] best
+ * Exact nearest-neighbour search in memory: a query is scored against every vector, the `k` best
  * kept in a heap. The answer is exact by construction (ties go to the lower id), and for a few
  * hundred thousand vectors of CLIP's size it is fast enough; beyond memory use [HnswVectorIndex].
  */
 class ExactVectorIndex @JvmOverloads constructor(
+  /** Numbers per vector. */
   override val dimension: Int,
+  /** How queries are scored (default cosine). */
   override val similarity: VectorSimilarity = VectorSimilarity.COSINE,
 ) : VectorIndex {
   init {

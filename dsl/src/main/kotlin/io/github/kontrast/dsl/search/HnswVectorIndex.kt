@@ -30,11 +30,17 @@ import java.nio.file.Path
  * (a CLIP tower's embeddings are), and [add] checks them. Lucene caps the dimension at 1,024.
  */
 class HnswVectorIndex @JvmOverloads constructor(
+  /** The folder the Lucene index lives in; an index already there is opened. */
   val directory: Path,
+  /** Numbers per vector, 1 to 1,024. */
   override val dimension: Int,
+  /** How queries are scored (default cosine). */
   override val similarity: VectorSimilarity = VectorSimilarity.COSINE,
+  /** Neighbours per node of the HNSW graph (default Lucene's 16). */
   val maxConnections: Int = Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN,
+  /** Candidates kept while the graph is built (default Lucene's 100). */
   val beamWidth: Int = Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH,
+  /** Candidates a query explores, at least k (default 100): more is slower and finds more true neighbours. */
   val searchBeam: Int = 100,
 ) : VectorIndex {
   init {
@@ -114,6 +120,7 @@ class HnswVectorIndex @JvmOverloads constructor(
       .take(k)
   }
 
+  /** Closes the index reader, writer and directory; the vectors stay on disk. */
   override fun close() {
     try {
       reader.close()

@@ -10,8 +10,8 @@ import io.github.kontrast.dsl.data.FloatHostArray
  */
 object Retrieval {
   /**
-   * recall@k for each k of [ks]: [queries] [Q, D] searched in [index] (which holds the gallery, ids
-   * = gallery rows), relevance by [queryKeys] [Q] and [galleryKeys] [gallery size].
+   * recall@k for each k of [ks]: [queries] `[Q, D]` searched in [index] (which holds the gallery, ids
+   * = gallery rows), relevance by [queryKeys] `[Q]` and [galleryKeys] `[gallery size]`.
    */
   @JvmStatic
   fun recall(index: VectorIndex, queries: FloatHostArray, queryKeys: IntArray, galleryKeys: IntArray, ks: IntArray): Map<Int, Double> {
@@ -27,7 +27,7 @@ object Retrieval {
     return ks.withIndex().associate { (i, k) -> k to hits[i].toDouble() / queries.rows }
   }
 
-  /** [recall] with an exact cosine search over [gallery] [N, D]. */
+  /** [recall] with an exact cosine search over [gallery] `[N, D]`. */
   @JvmStatic
   fun recall(queries: FloatHostArray, gallery: FloatHostArray, queryKeys: IntArray, galleryKeys: IntArray, ks: IntArray): Map<Int, Double> =
     ExactVectorIndex(gallery.shape[1]).use { index ->
@@ -36,8 +36,8 @@ object Retrieval {
     }
 
   /**
-   * Recall@k both ways between images and captions: [images] [N, D] with [imageKeys] (which caption
-   * each image has, an index into [captions]), [captions] [M, D] the distinct captions. Text to
+   * Recall@k both ways between images and captions: [images] `[N, D]` with [imageKeys] (which caption
+   * each image has, an index into [captions]), [captions] `[M, D]` the distinct captions. Text to
    * image: every caption searches the images; image to text: every image searches the captions.
    */
   @JvmStatic
@@ -71,7 +71,14 @@ object Retrieval {
   }
 }
 
-/** Recall@k both ways with the chance level of each, by k. */
+/**
+ * Recall@k both ways with the chance level of each, by k.
+ *
+ * @property textToImage recall@k of every caption searching the images, by k.
+ * @property imageToText recall@k of every image searching the captions, by k.
+ * @property textToImageChance the recall@k of a random ranking of the images, by k ([Retrieval.chance]).
+ * @property imageToTextChance the recall@k of a random ranking of the captions, by k.
+ */
 class CrossModalRecall(
   val textToImage: Map<Int, Double>,
   val imageToText: Map<Int, Double>,

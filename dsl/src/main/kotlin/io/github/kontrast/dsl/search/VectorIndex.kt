@@ -2,7 +2,12 @@ package io.github.kontrast.dsl.search
 
 import io.github.kontrast.dsl.data.FloatHostArray
 
-/** One search result: the [id] of an indexed vector (its row when it was added) and its [score]. */
+/**
+ * One search result: the [id] of an indexed vector (its row when it was added) and its [score].
+ *
+ * @property id the vector's position in the order vectors were added, from 0.
+ * @property score the similarity to the query (cosine or dot product); higher is more similar.
+ */
 class SearchHit(val id: Int, val score: Float) {
   override fun toString() = "SearchHit($id, $score)"
   override fun equals(other: Any?) = other is SearchHit && other.id == id && other.score == score
@@ -25,13 +30,16 @@ enum class VectorSimilarity {
  * counted from 0 over the index's life. Scores are the similarity itself (cosine or dot product).
  */
 interface VectorIndex : AutoCloseable {
+  /** Numbers per vector. */
   val dimension: Int
+
+  /** How queries are scored against the vectors. */
   val similarity: VectorSimilarity
 
   /** Number of vectors indexed. */
   val size: Int
 
-  /** Adds the rows of [vectors] ([N, dimension]); their ids follow the ones already there. */
+  /** Adds the rows of [vectors] (`[N, dimension]`); their ids follow the ones already there. */
   fun add(vectors: FloatHostArray)
 
   /** The [k] most similar vectors to [query], most similar first (fewer when the index is smaller). */
@@ -44,6 +52,7 @@ interface VectorIndex : AutoCloseable {
     return (0 until queries.rows).map { search(queries.data.copyOfRange(it * d, it * d + d), k) }
   }
 
+  /** Releases what the index holds (files, for an index on disk); does nothing by default. */
   override fun close() {}
 }
 

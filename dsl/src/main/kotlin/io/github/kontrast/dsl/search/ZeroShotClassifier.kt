@@ -8,7 +8,8 @@ import io.github.kontrast.dsl.data.FloatHostArray
  * text embedding is most similar to its own. With several templates, a class's embedding is the
  * normalized mean of its normalized template embeddings (CLIP's prompt ensembling).
  *
- * @property classEmbeddings [K, D], unit rows
+ * @property classNames the name of every class, in row order.
+ * @property classEmbeddings `[K, D]`, unit rows
  */
 class ZeroShotClassifier(val classNames: List<String>, val classEmbeddings: FloatHostArray) {
   init {
@@ -17,9 +18,10 @@ class ZeroShotClassifier(val classNames: List<String>, val classEmbeddings: Floa
     }
   }
 
+  /** D, the size of the embeddings. */
   val dimension: Int get() = classEmbeddings.shape[1]
 
-  /** Cosine similarity of every image embedding ([N, D]) with every class: [N, K]. */
+  /** Cosine similarity of every image embedding (`[N, D]`) with every class: `[N, K]`. */
   fun scores(imageEmbeddings: FloatHostArray): FloatHostArray {
     require(imageEmbeddings.shape.size == 2 && imageEmbeddings.shape[1] == dimension) {
       "image embeddings must be [N, $dimension], got ${imageEmbeddings.shape.contentToString()}"

@@ -17,9 +17,13 @@ fun interface Translator {
  * deterministic here, so [apply] draws nothing from the generator.
  */
 class BackTranslation @JvmOverloads constructor(
+  /** Does the translating, both ways. */
   val translator: Translator,
+  /** The language the text passes through (an ISO 639-1 code, e.g. "de"). */
   val pivot: String,
+  /** The text's own language (default "en"). */
   val language: String = "en",
+  /** Splits the translated text into words again (default [WordTokenizer.standard]). */
   val words: WordTokenizer = WordTokenizer.standard(),
 ) : TextAugmentation {
   init {
@@ -27,6 +31,7 @@ class BackTranslation @JvmOverloads constructor(
     require(pivot != language) { "the pivot language must differ from the text's, both are '$pivot'" }
   }
 
+  /** [words] joined by spaces, translated to [pivot] and back, split again; [random] is not used. */
   override fun apply(words: List<String>, random: SplittableRandom): List<String> {
     if (words.isEmpty()) return words
     val there = translator.translate(words.joinToString(" "), language, pivot)

@@ -21,8 +21,11 @@ import java.util.concurrent.ConcurrentHashMap
  * Synonyms are the terms without a note (a broader term or an antonym is not a synonym), from every
  * meaning, in order, lower case. The index is read once (145,866 entries for en_US); an entry is
  * read from the .dat file when first asked for and kept.
+ *
+ * @property dat the .dat file (e.g. th_en_US_v2.dat); the .idx file sits beside it.
  */
 class MythesThesaurus(val dat: Path) : Thesaurus {
+  /** The .idx file: [dat]'s name with .idx for .dat, in the same folder. */
   val idx: Path = dat.resolveSibling(dat.fileName.toString().removeSuffix(".dat") + ".idx")
   private val charset: Charset
   private val offsets: Map<String, Long>

@@ -14,9 +14,13 @@ import java.util.concurrent.ConcurrentHashMap
  * the tokenizer produced it, so use a tokenizer that does not stem ([WordTokenizer.standard]).
  */
 class SynonymReplacement @JvmOverloads constructor(
+  /** Where the synonyms come from. */
   val thesaurus: Thesaurus,
+  /** Probability that a word with synonyms is replaced, in [0, 1]. */
   val p: Double,
+  /** Splits a synonym of several words (default [WordTokenizer.standard]). */
   val words: WordTokenizer = WordTokenizer.standard(),
+  /** When set, only synonyms whose words are all in it are used; null: every synonym. */
   val vocabulary: Vocabulary? = null,
 ) : TextAugmentation {
   init {
@@ -34,6 +38,7 @@ class SynonymReplacement @JvmOverloads constructor(
       .distinct()
   }
 
+  /** [words] with each word that has usable synonyms replaced with probability [p]; one draw per word from [random]. */
   override fun apply(words: List<String>, random: SplittableRandom): List<String> {
     val out = ArrayList<String>(words.size)
     for (w in words) {

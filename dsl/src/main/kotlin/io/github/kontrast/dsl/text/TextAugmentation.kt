@@ -9,6 +9,7 @@ import java.util.SplittableRandom
  * Implementations are immutable and may be called from several threads.
  */
 fun interface TextAugmentation {
+  /** The augmented words of one text ([words], already split), drawing only from [random], the text's own generator. */
   fun apply(words: List<String>, random: SplittableRandom): List<String>
 
   /** This augmentation, then [next] on its result (drawing from the same generator). */

@@ -15,6 +15,10 @@ import java.util.Properties
  *
  * [fit] builds the vocabulary from training captions; [save] and [load] keep it beside an exported
  * text tower, so that a service encodes queries exactly as training did.
+ *
+ * @property words splits a text into words.
+ * @property vocabulary maps words to ids.
+ * @property maxLength ids per text, L: longer texts are cut, shorter ones padded.
  */
 class Tokenizer(val words: WordTokenizer, val vocabulary: Vocabulary, val maxLength: Int) {
   init {
@@ -48,7 +52,7 @@ class Tokenizer(val words: WordTokenizer, val vocabulary: Vocabulary, val maxLen
     return TokenBatch(IntHostArray(ids, intArrayOf(n, maxLength)), FloatHostArray(mask, intArrayOf(n, maxLength)))
   }
 
-  /** The words of row [i] of [batch] up to the padding, joined by spaces (unknown words as "<unk>"). */
+  /** The words of row `i` of [batch] up to the padding, joined by spaces (unknown words as "<unk>"). */
   fun decode(batch: TokenBatch, i: Int): String =
     (0 until batch.length(i)).joinToString(" ") { vocabulary.word(batch.tokens.data[i * batch.maxLength + it]) }
 
@@ -72,7 +76,10 @@ class Tokenizer(val words: WordTokenizer, val vocabulary: Vocabulary, val maxLen
   override fun toString() = "Tokenizer(${words.name}, ${vocabulary.size} ids, maxLength $maxLength)"
 
   companion object {
+    /** The vocabulary's file in a saved tokenizer's directory: one word per line, line n = id n. */
     const val VOCABULARY_FILE = "vocabulary.txt"
+
+    /** The settings' file in a saved tokenizer's directory (Java properties). */
     const val SETTINGS_FILE = "tokenizer.properties"
 
     /**

@@ -28,11 +28,13 @@ class Vocabulary private constructor(words: List<String>) {
   /** The words in id order, [PAD] and [UNKNOWN] first. */
   val words: List<String> get() = byId
 
+  /** Whether [word] has an id of its own (padding and the unknown marker do not count). */
   operator fun contains(word: String): Boolean = word in ids && word != PAD && word != UNKNOWN
 
   /** The id of [word], or [UNKNOWN_ID]. */
   fun id(word: String): Int = ids[word]?.takeIf { it >= FIRST_WORD_ID } ?: UNKNOWN_ID
 
+  /** The word of [id] ([PAD] for 0, [UNKNOWN] for 1). */
   fun word(id: Int): String {
     require(id in byId.indices) { "word id must be in 0 until $size, got $id" }
     return byId[id]
@@ -49,9 +51,16 @@ class Vocabulary private constructor(words: List<String>) {
   override fun toString() = "Vocabulary($size ids: ${byId.take(8).joinToString(", ")}${if (size > 8) ", ..." else ""})"
 
   companion object {
+    /** The padding marker, the word of id 0. */
     const val PAD = "<pad>"
+
+    /** The marker of a word not in the vocabulary, the word of id 1. */
     const val UNKNOWN = "<unk>"
+
+    /** The id of padding. */
     const val PAD_ID = 0
+
+    /** The id of every word not in the vocabulary. */
     const val UNKNOWN_ID = 1
     private const val FIRST_WORD_ID = 2
 

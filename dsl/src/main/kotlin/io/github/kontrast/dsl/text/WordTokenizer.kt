@@ -14,6 +14,9 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute
  *
  * Lucene analyzers reuse their token streams per thread, so one tokenizer may be used from the
  * data-loading thread and the caller's at once.
+ *
+ * @property analyzer the Lucene analyzer that splits and normalises.
+ * @property name one word naming the splitting, saved with a vocabulary ("standard", "english").
  */
 class WordTokenizer(val analyzer: Analyzer, val name: String) {
   init {
