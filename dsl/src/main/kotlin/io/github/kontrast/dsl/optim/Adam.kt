@@ -22,27 +22,18 @@ class Adam @JvmOverloads constructor(
   val beta1: Double = 0.9,
   val beta2: Double = 0.999,
   val epsilon: Double = 1e-7,
-) : Optimizer {
+) : GatedOptimizer("Adam") {
   init {
     requireUnitInterval("beta1", beta1)
     requireUnitInterval("beta2", beta2)
     requirePositive("epsilon", epsilon)
   }
 
-  override fun applyGradients(
-    tf: Ops,
-    gradients: List<Pair<Parameter, Operand<TFloat32>>>,
-    step: StepInputs,
-    slots: SlotFactory,
-  ): Op {
-    val ops = gatedOps(tf, gradients).withSubScope("Adam")
-    val updates = adamUpdates(ops, gradients, step, slots, beta1, beta2, epsilon) { _, _ -> ops }
-    return groupUpdates(tf, updates)
+  override fun updates(ops: Ops, gradients: List<Pair<Parameter, Operand<TFloat32>>>, step: StepInputs, slots: SlotFactory): List<Op> {
+    return adamUpdates(ops, gradients, step, slots, beta1, beta2, epsilon) { _, _ -> ops }
   }
 
   override fun describe(): String = "Adam(lr=$schedule, beta1=$beta1, beta2=$beta2, epsilon=$epsilon)"
-
-  override fun toString(): String = describe()
 }
 
 /**

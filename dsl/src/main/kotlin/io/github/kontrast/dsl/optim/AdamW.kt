@@ -28,7 +28,7 @@ class AdamW @JvmOverloads constructor(
   val beta2: Double = 0.999,
   val epsilon: Double = 1e-7,
   val excludeFromDecay: ParameterFilter = ParameterFilter.NONE,
-) : Optimizer {
+) : GatedOptimizer("AdamW") {
   init {
     requireNonNegative("weightDecay", weightDecay)
     requireUnitInterval("beta1", beta1)
@@ -36,15 +36,9 @@ class AdamW @JvmOverloads constructor(
     requirePositive("epsilon", epsilon)
   }
 
-  override fun applyGradients(
-    tf: Ops,
-    gradients: List<Pair<Parameter, Operand<TFloat32>>>,
-    step: StepInputs,
-    slots: SlotFactory,
-  ): Op {
-    val ops = gatedOps(tf, gradients).withSubScope("AdamW")
+  override fun updates(ops: Ops, gradients: List<Pair<Parameter, Operand<TFloat32>>>, step: StepInputs, slots: SlotFactory): List<Op> {
     val decayRate = ops.math.mul(step.learningRate, ops.scalar(weightDecay))
-    val updates = adamUpdates(ops, gradients, step, slots, beta1, beta2, epsilon) { parameter, _ ->
+    return adamUpdates(ops, gradients, step, slots, beta1, beta2, epsilon) { parameter, _ ->
       if (weightDecay == 0.0 || excludeFromDecay.matches(parameter.name)) {
         ops
       } else {
@@ -54,11 +48,8 @@ class AdamW @JvmOverloads constructor(
         ops.withControlDependencies(listOf<Op>(decay))
       }
     }
-    return groupUpdates(tf, updates)
   }
 
   override fun describe(): String =
     "AdamW(lr=$schedule, weightDecay=$weightDecay, beta1=$beta1, beta2=$beta2, epsilon=$epsilon)"
-
-  override fun toString(): String = describe()
 }

@@ -32,7 +32,7 @@ class Lars @JvmOverloads constructor(
   val eta: Double = 0.001,
   val nesterov: Boolean = false,
   val exclude: ParameterFilter = ParameterFilter.BIASES_AND_NORMALIZATION,
-) : Optimizer {
+) : GatedOptimizer("LARS") {
   init {
     requireUnitInterval("momentum", momentum)
     requireNonNegative("weightDecay", weightDecay)
@@ -40,19 +40,13 @@ class Lars @JvmOverloads constructor(
     require(!nesterov || momentum > 0.0) { "nesterov: expected momentum > 0 for Nesterov momentum, got momentum = $momentum" }
   }
 
-  override fun applyGradients(
-    tf: Ops,
-    gradients: List<Pair<Parameter, Operand<TFloat32>>>,
-    step: StepInputs,
-    slots: SlotFactory,
-  ): Op {
-    val ops = gatedOps(tf, gradients).withSubScope("LARS")
+  override fun updates(ops: Ops, gradients: List<Pair<Parameter, Operand<TFloat32>>>, step: StepInputs, slots: SlotFactory): List<Op> {
     val one = ops.scalar(1.0)
     val zero = ops.scalar(0.0)
     val momentumOp = ops.scalar(momentum)
     val decay = ops.scalar(weightDecay)
     val etaOp = ops.scalar(eta)
-    val updates = gradients.map { (parameter, gradient) ->
+    return gradients.map { (parameter, gradient) ->
       val w = parameter.variable
       val scaledStep: Operand<TFloat32> = if (exclude.matches(parameter.name)) {
         ops.math.mul(step.learningRate, gradient)
@@ -72,13 +66,10 @@ class Lars @JvmOverloads constructor(
         w, slots.slot(parameter, "momentum"), one, scaledStep, momentumOp, ApplyMomentum.useNesterov(nesterov),
       )
     }
-    return groupUpdates(tf, updates)
   }
 
   override fun describe(): String =
     "LARS(lr=$schedule, momentum=$momentum, weightDecay=$weightDecay, eta=$eta, nesterov=$nesterov)"
-
-  override fun toString(): String = describe()
 }
 
 /** sqrt(sum(x^2)) over all elements, a scalar, whatever the rank. */

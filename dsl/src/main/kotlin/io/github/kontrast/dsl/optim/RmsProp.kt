@@ -24,24 +24,18 @@ class RmsProp @JvmOverloads constructor(
   val momentum: Double = 0.0,
   val epsilon: Double = 1e-7,
   val centered: Boolean = false,
-) : Optimizer {
+) : GatedOptimizer("RMSprop") {
   init {
     requireUnitInterval("rho", rho)
     requireUnitInterval("momentum", momentum)
     requirePositive("epsilon", epsilon)
   }
 
-  override fun applyGradients(
-    tf: Ops,
-    gradients: List<Pair<Parameter, Operand<TFloat32>>>,
-    step: StepInputs,
-    slots: SlotFactory,
-  ): Op {
-    val ops = gatedOps(tf, gradients).withSubScope("RMSprop")
+  override fun updates(ops: Ops, gradients: List<Pair<Parameter, Operand<TFloat32>>>, step: StepInputs, slots: SlotFactory): List<Op> {
     val rhoOp = ops.scalar(rho)
     val momentumOp = ops.scalar(momentum)
     val eps = ops.scalar(epsilon)
-    val updates = gradients.map { (parameter, gradient) ->
+    return gradients.map { (parameter, gradient) ->
       val meanSquare = slots.slot(parameter, "rms")
       // with momentum 0 this slot only holds the last step, but the fused op needs it either way
       val accumulator = slots.slot(parameter, "momentum")
@@ -56,11 +50,8 @@ class RmsProp @JvmOverloads constructor(
         )
       }
     }
-    return groupUpdates(tf, updates)
   }
 
   override fun describe(): String =
     "RMSprop(lr=$schedule, rho=$rho, momentum=$momentum, epsilon=$epsilon, centered=$centered)"
-
-  override fun toString(): String = describe()
 }

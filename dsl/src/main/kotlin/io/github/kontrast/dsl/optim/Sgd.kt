@@ -23,20 +23,14 @@ class Sgd @JvmOverloads constructor(
   override val schedule: LearningRateSchedule,
   val momentum: Double = 0.0,
   val nesterov: Boolean = false,
-) : Optimizer {
+) : GatedOptimizer("SGD") {
   init {
     requireUnitInterval("momentum", momentum)
     require(!nesterov || momentum > 0.0) { "nesterov: expected momentum > 0 for Nesterov momentum, got momentum = $momentum" }
   }
 
-  override fun applyGradients(
-    tf: Ops,
-    gradients: List<Pair<Parameter, Operand<TFloat32>>>,
-    step: StepInputs,
-    slots: SlotFactory,
-  ): Op {
-    val ops = gatedOps(tf, gradients).withSubScope("SGD")
-    val updates = gradients.map { (parameter, gradient) ->
+  override fun updates(ops: Ops, gradients: List<Pair<Parameter, Operand<TFloat32>>>, step: StepInputs, slots: SlotFactory): List<Op> {
+    return gradients.map { (parameter, gradient) ->
       if (momentum == 0.0) {
         ops.train.applyGradientDescent(parameter.variable, step.learningRate, gradient)
       } else {
@@ -47,10 +41,7 @@ class Sgd @JvmOverloads constructor(
         )
       }
     }
-    return groupUpdates(tf, updates)
   }
 
   override fun describe(): String = "SGD(lr=$schedule, momentum=$momentum, nesterov=$nesterov)"
-
-  override fun toString(): String = describe()
 }

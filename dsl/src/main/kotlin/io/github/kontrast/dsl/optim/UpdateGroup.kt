@@ -33,3 +33,33 @@ internal fun groupUpdates(tf: Ops, updates: List<Op>): Op = tf.withControlDepend
 
 /** A float32 scalar constant for a hyper-parameter given as a double. */
 internal fun Ops.scalar(value: Double): Operand<TFloat32> = constant(value.toFloat())
+
+/**
+ * The base of the built-in optimizers. [applyGradients] checks the gradients and makes every update
+ * wait for all of them ([gatedOps]), builds each parameter's update under the optimizer's name
+ * scope [scope] (`"Adam"`, `"SGD"`), and groups the updates into one op; a subclass writes only
+ * [updates] and [describe]. Implement [Optimizer] directly for an optimizer that must build its
+ * own gating.
+ */
+abstract class GatedOptimizer internal constructor(private val scope: String) : Optimizer {
+  final override fun applyGradients(
+    tf: Ops,
+    gradients: List<Pair<Parameter, Operand<TFloat32>>>,
+    step: StepInputs,
+    slots: SlotFactory,
+  ): Op = groupUpdates(tf, updates(gatedOps(tf, gradients).withSubScope(scope), gradients, step, slots))
+
+  /**
+   * The update op of every parameter, built with [ops]: an [Ops] whose ops already wait for every
+   * gradient and carry the optimizer's name scope.
+   */
+  protected abstract fun updates(
+    ops: Ops,
+    gradients: List<Pair<Parameter, Operand<TFloat32>>>,
+    step: StepInputs,
+    slots: SlotFactory,
+  ): List<Op>
+
+  /** The same as [describe]. */
+  override fun toString(): String = describe()
+}
