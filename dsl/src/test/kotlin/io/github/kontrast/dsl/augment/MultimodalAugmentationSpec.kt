@@ -119,7 +119,7 @@ class MultimodalAugmentationSpec : FunSpec({
     }
   }
 
-  test("both sides are applied at their rates: over 400 pairs about 30% of words dropped and most images changed") {
+  test("both sides are applied at their rates: over 400 pairs about 30% of words dropped and every image changed") {
     val n = 400
     val aug = multimodalAugmentation { image { randomResizedCrop(8, scale = 0.3..0.9) }; wordDropout(0.3) }
     val words = List(n) { i -> List(10) { "w$it" } }
