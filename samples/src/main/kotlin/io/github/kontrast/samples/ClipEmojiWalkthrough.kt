@@ -1,5 +1,8 @@
 package io.github.kontrast.samples
 
+import io.github.kontrast.dsl.augment.MultimodalAugmentation
+import io.github.kontrast.dsl.augment.augmented
+import io.github.kontrast.dsl.augment.multimodalAugmentation
 import io.github.kontrast.dsl.clip
 import io.github.kontrast.dsl.data.CaptionedImages
 import io.github.kontrast.dsl.data.Emoji
@@ -17,6 +20,7 @@ import io.github.kontrast.dsl.pipeline.ClipModel
 import io.github.kontrast.dsl.plot.Plots
 import io.github.kontrast.dsl.plot.plot
 import io.github.kontrast.dsl.search.VectorIndexes
+import io.github.kontrast.dsl.text.Thesaurus
 import io.github.kontrast.dsl.text.Tokenizer
 import io.github.kontrast.dsl.text.WordDropout
 import picocli.CommandLine.Command
@@ -37,7 +41,10 @@ import java.util.Locale
  * emoji categories from averaged prompt templates, with chance levels, and writes metrics.json.
  * `--dataset mnist` does the same on captioned MNIST digits (the test set held out), a fast
  * demonstration. `--quick` is CI's short run, which exits 1 unless the results clear bars well
- * above chance.
+ * above chance. `--augment` trains on pairs augmented on both sides ([augmentationFor]). The emoji
+ * split is written to split.json (indices into the emoji as [Emoji.read] lists them) and the
+ * vocabulary to vocabulary.txt, so that another implementation (tools/clip_emoji_torch.py) can
+ * train on exactly the same pairs.
  */
 @Command(name = "clip-emoji", description = ["document 004: CLIP on emoji images and their names; recall both ways and zero-shot on held-out emoji"])
 class ClipEmojiWalkthrough : Walkthrough() {
@@ -68,6 +75,9 @@ class ClipEmojiWalkthrough : Walkthrough() {
   @Option(names = ["--index"], paramLabel = "DIR", description = ["also put the held-out image embeddings into a Lucene HNSW index in DIR and search it"])
   var index: Path? = null
 
+  @Option(names = ["--augment"], description = ["augment both sides of every training pair, per example and epoch: a random crop and brightness/contrast jitter of the image, word dropout and synonyms (within the vocabulary) in the caption; without it, word dropout only"])
+  var augment: Boolean = false
+
   @Option(names = ["--quiet"], description = ["no progress bar, only the epoch lines"])
   var quiet: Boolean = false
 
@@ -85,8 +95,9 @@ class ClipEmojiWalkthrough : Walkthrough() {
       } catch (e: IOException) {
         throw IOException("${e.message}. For this command: .ci/install-data puts ${Emoji.FOLDER} into ~/.kontrast/datasets (or pass --data DIR holding it); --dataset mnist needs only MNIST", e)
       }
-      val (train, held) = set.pairs.split(0.2, seed)
-      Triple(train, held, "${Emoji.PACKAGE} (${set.size} emoji, 32 px)")
+      val (trainIds, heldIds) = splitIndices(set.pairs, seed)
+      writeSplit(out, trainIds, heldIds, set.size)
+      Triple(set.pairs.gather(trainIds), set.pairs.gather(heldIds), "${Emoji.PACKAGE} (${set.size} emoji, 32 px)")
     } else {
       val mnist = Mnist.load(data)
       Triple(MnistCaptions.of(mnist.train), MnistCaptions.of(mnist.test.take(2000)), mnist.source)
@@ -95,11 +106,14 @@ class ClipEmojiWalkthrough : Walkthrough() {
     println("Training pairs: ${train.size}, held out: ${heldOut.size}, zero-shot classes: ${train.classNames.size}")
     val tokenizer = Tokenizer.fit(train.allCaptions, maxLength = if (emoji) 16 else 8)
     println("Vocabulary: ${tokenizer.vocabularySize} ids from the training captions, max length ${tokenizer.maxLength}\n")
+    tokenizer.vocabulary.save(out.resolve("vocabulary.txt"))
+    val pairAugmentation = if (augment) augmentationFor(emoji, train.imageShape, tokenizer) else null
+    pairAugmentation?.let { println("Augmentation of each training pair: $it\n") }
 
     val steps = ((train.size + batchSize - 1) / batchSize).toLong() * epochs
     clipModel(train.imageShape, tokenizer, seed, steps, quiet).use { model ->
       model.summary()
-      val trainData = train.dataset(tokenizer, seed, text = WordDropout(0.1))
+      val trainData = pairAugmentation?.let { train.augmented(tokenizer, it, seed) } ?: train.dataset(tokenizer, seed, text = WordDropout(0.1))
       val started = System.nanoTime()
       val history = model.fit(trainData, epochs = epochs, batchSize = batchSize)
       val seconds = (System.nanoTime() - started) / 1e9
@@ -120,12 +134,12 @@ class ClipEmojiWalkthrough : Walkthrough() {
       println(String.format(Locale.ROOT, "Training: %.0f s, median step %.1f ms, %.0f image-text pairs/s", seconds, history.stepMillisMedian(), history.examplesPerSecond()))
 
       showSearches(model, heldOut, if (emoji) listOf("a red heart", "a flag with stars", "a smiling cat", "a car") else listOf("the digit 3", "a handwritten 8"))
-      writeMetrics(out, history, recall, zeroShot, classChance, majority, model, source, train.size, heldOut.size, epochs, seconds)
+      writeMetrics(out, history, recall, zeroShot, classChance, majority, model, source, train.size, heldOut.size, epochs, seconds, pairAugmentation)
       export?.let { dir ->
         model.export(dir)
         println("SavedModels in $dir: image/ (image -> embedding), text/ (tokens, mask -> embedding; vocabulary.txt, tokenizer.properties)")
       }
-      println("Results in $out: metrics.json, history.png, temperature.png")
+      println("Results in $out: metrics.json, history.png, temperature.png, vocabulary.txt${if (emoji) ", split.json" else ""}")
 
       if (quick) {
         val missed = mutableListOf<String>()
@@ -159,7 +173,7 @@ class ClipEmojiWalkthrough : Walkthrough() {
 
   private fun writeMetrics(
     out: Path, history: History, recall: io.github.kontrast.dsl.search.CrossModalRecall, zeroShot: Double, classChance: Double, majority: Double,
-    model: ClipModel, source: String, trainSize: Int, heldOutSize: Int, epochs: Int, seconds: Double,
+    model: ClipModel, source: String, trainSize: Int, heldOutSize: Int, epochs: Int, seconds: Double, augmentation: MultimodalAugmentation?,
   ) {
     fun ks(m: Map<Int, Double>) = linkedMapOf("recall_at_1" to m[1], "recall_at_5" to m[5], "recall_at_10" to m[10])
     val metrics = linkedMapOf<String, Any?>(
@@ -169,6 +183,8 @@ class ClipEmojiWalkthrough : Walkthrough() {
       "held_out_images" to heldOutSize,
       "epochs" to epochs,
       "batch_size" to batchSize,
+      "seed" to seed,
+      "augmentation" to (augmentation?.toString() ?: "word dropout 0.1 on the caption"),
       "text_to_image" to ks(recall.textToImage),
       "image_to_text" to ks(recall.imageToText),
       "zero_shot_accuracy" to zeroShot,
@@ -188,7 +204,47 @@ class ClipEmojiWalkthrough : Walkthrough() {
     Files.writeString(out.resolve("metrics.json"), Json.write(metrics) + "\n")
   }
 
+  /** The split's indices into [pairs] (training, held out): [CaptionedImages.split]'s, found by splitting a copy named by index. */
+  private fun splitIndices(pairs: CaptionedImages, seed: Long): Pair<IntArray, IntArray> {
+    val n = pairs.size
+    val byIndex = CaptionedImages(pairs.images, List(n) { pairs.captions(it) }, pairs.labels, pairs.classNames, IntArray(n) { pairs.group(it) }, List(n) { it.toString() })
+    val (train, held) = byIndex.split(0.2, seed)
+    return train.names.map { it.toInt() }.toIntArray() to held.names.map { it.toInt() }.toIntArray()
+  }
+
+  /** split.json: which emoji (indices in [Emoji.read]'s order) trained and which were held out. */
+  private fun writeSplit(out: Path, train: IntArray, heldOut: IntArray, count: Int) {
+    val split = linkedMapOf<String, Any?>(
+      "dataset" to Emoji.PACKAGE,
+      "emoji" to count,
+      "seed" to seed,
+      "held_out_fraction" to 0.2,
+      "train" to train.toList(),
+      "held_out" to heldOut.toList(),
+    )
+    Files.writeString(out.resolve("split.json"), Json.write(split) + "\n")
+  }
+
   companion object {
+    /**
+     * --augment's recipe. Emoji: a random crop of 60 to 100% of the image (aspect 4:5 to 5:4) resized
+     * back to its size, and brightness and contrast jitter of 0.2 (p 0.8); no flip (an arrow's
+     * direction is in its name) and no hue or saturation change (neither is a colour: "red heart").
+     * The caption: word dropout 0.1, then each word with a synonym replaced with probability 0.1,
+     * only synonyms in the vocabulary. Digits: a crop of 70 to 100% and word dropout 0.1.
+     */
+    fun augmentationFor(emoji: Boolean, imageShape: IntArray, tokenizer: Tokenizer): MultimodalAugmentation = multimodalAugmentation {
+      val (h, w) = imageShape[0] to imageShape[1]
+      if (emoji) {
+        image { randomResizedCrop(h, w, scale = 0.6..1.0, ratio = 0.8..1.25); colorJitter(brightness = 0.2, contrast = 0.2, p = 0.8) }
+        wordDropout(0.1)
+        synonyms(Thesaurus.default(), 0.1, tokenizer.vocabulary)
+      } else {
+        image { randomResizedCrop(h, w, scale = 0.7..1.0) }
+        wordDropout(0.1)
+      }
+    }
+
     /**
      * --quick's bar: recall@k at least this many times its chance level, for each k and direction
      * whose chance is below 1 / RECALL_BAR (with MNIST's ten captions, recall@10 image to text is 1

@@ -59,6 +59,15 @@ class ClipEmojiWalkthroughSpec : FunSpec({
     if (!emojiInstalled) throw AssertionError("the emoji (${Emoji.PACKAGE}) are missing under CI; .ci/install-data installs them\n${ran.err}")
     checkRun(ran, out, classes = 9)
     Files.readString(out.resolve("metrics.json")) shouldContain "\"dataset\": \"${Emoji.PACKAGE} (1906 emoji, 32 px)\""
+    // split.json: every emoji on exactly one side, a fifth held out (whole groups, so at least 20%)
+    val split = Files.readString(out.resolve("split.json"))
+    fun ids(key: String) = split.substringAfter("\"$key\": [").substringBefore("]").split(",").map { it.trim().toInt() }
+    val train = ids("train")
+    val held = ids("held_out")
+    (train + held).sorted() shouldBe (0 until 1906).toList()
+    held.size shouldBe 382
+    jsonNumber(Files.readString(out.resolve("metrics.json")), "held_out_images") shouldBe 382.0
+    Files.readAllLines(out.resolve("vocabulary.txt")).take(2) shouldBe listOf("<pad>", "<unk>")
   }
 
   test("mnist: the captioned digits of the shipped subset clear the same bars") {
@@ -66,6 +75,14 @@ class ClipEmojiWalkthroughSpec : FunSpec({
     // 3 epochs of the subset's 6,000 images are 141 steps, fewer than one epoch of full MNIST (--quick's 1)
     val ran = kontrast("clip-emoji", "--dataset", "mnist", "--data", subsetDir.toString(), "--quick", "--epochs", "3", "--quiet", "--out", out.toString(), "--export", out.resolve("model").toString())
     checkRun(ran, out, classes = 10)
+  }
+
+  test("mnist --augment: pairs augmented on both sides still clear the bars, and metrics.json names the recipe") {
+    val out = Files.createTempDirectory("clip-mnist-augment")
+    val ran = kontrast("clip-emoji", "--dataset", "mnist", "--data", subsetDir.toString(), "--quick", "--epochs", "3", "--augment", "--quiet", "--out", out.toString(), "--export", out.resolve("model").toString())
+    checkRun(ran, out, classes = 10)
+    ran.out shouldContain "Augmentation of each training pair: MultimodalAugmentation(image=Augmentation(RandomResizedCrop"
+    Files.readString(out.resolve("metrics.json")) shouldContain "\"augmentation\": \"MultimodalAugmentation(image=Augmentation(RandomResizedCrop"
   }
 
   test("without the emoji the command fails with exit 1, naming the package and how to install it") {

@@ -12,17 +12,30 @@ fun interface TextAugmentation {
   /** The augmented words of one text ([words], already split), drawing only from [random], the text's own generator. */
   fun apply(words: List<String>, random: SplittableRandom): List<String>
 
-  /** This augmentation, then [next] on its result (drawing from the same generator). */
-  fun then(next: TextAugmentation): TextAugmentation = TextAugmentation { w, r -> next.apply(apply(w, r), r) }
+  /** This augmentation, then [next] on its result (drawing from the same generator); printed as "this + next". */
+  fun then(next: TextAugmentation): TextAugmentation {
+    val first = this
+    return object : TextAugmentation {
+      override fun apply(words: List<String>, random: SplittableRandom): List<String> = next.apply(first.apply(words, random), random)
+
+      override fun toString() = "$first + $next"
+    }
+  }
 
   companion object {
     /** Leaves the words as they are. */
     @JvmStatic
-    fun identity(): TextAugmentation = TextAugmentation { w, _ -> w }
+    fun identity(): TextAugmentation = IDENTITY
+
+    private val IDENTITY: TextAugmentation = object : TextAugmentation {
+      override fun apply(words: List<String>, random: SplittableRandom): List<String> = words
+
+      override fun toString() = "identity"
+    }
 
     /** [augmentations] in order. */
     @JvmStatic
     fun chain(vararg augmentations: TextAugmentation): TextAugmentation =
-      augmentations.fold(identity()) { a, b -> a.then(b) }
+      if (augmentations.isEmpty()) identity() else augmentations.reduce { a, b -> a.then(b) }
   }
 }
