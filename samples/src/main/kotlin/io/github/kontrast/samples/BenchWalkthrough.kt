@@ -79,29 +79,13 @@ class BenchWalkthrough : Walkthrough() {
       sizes = sizes, losses = chosen, d = dim, chunkRows = chunkRows ?: 1024, fullMaxN = fullMaxN, repeats = repeats,
       torchScript = PyTorchSide.script("bench_losses.py"),
     )
-    val machine = Machine.describe()
-    println("Loss suite on $machine")
     val suite = LossSuite(settings)
-    val torch = suite.torchMissing?.let { "not timed: $it" } ?: PyTorchSide.describe(settings.python)
-    println(suite.torchMissing?.let { "PyTorch not timed: $it" } ?: "PyTorch timed with ${settings.python} ${settings.torchScript}: $torch")
-    println("Each measurement: a fresh process, ${settings.warmup} untimed + $repeats timed runs of forward + backward, D = $dim")
-    val records = suite.run()
-    val dir = out.resolve("losses")
-    Files.createDirectories(dir)
-    val json = linkedMapOf<String, Any?>(
-      "suite" to "losses",
-      "machine" to machine,
-      "pytorch" to torch,
-      "repeats" to repeats,
-      "results" to records.map { it.toMap() },
-    )
-    Files.writeString(dir.resolve("bench.json"), Json.write(json) + "\n")
-    val table = LossSuite.markdown(records, suite.torchMissing)
-    Files.writeString(dir.resolve("bench.md"), "Measured on $machine; $torch.\n\n$table")
-    println()
-    print(table)
-    println("Written to ${dir.resolve("bench.json")} and ${dir.resolve("bench.md")}")
-    return 0
+    return runSuite("losses", "Loss", suite.torchMissing, settings.python, { "${settings.python} ${settings.torchScript}" },
+      "Each measurement: a fresh process, ${settings.warmup} untimed + $repeats timed runs of forward + backward, D = $dim",
+      mapOf("repeats" to repeats)) {
+      val records = suite.run()
+      records.map { it.toMap() } to LossSuite.markdown(records, suite.torchMissing)
+    }
   }
 
   private fun simclr(): Int {
@@ -109,24 +93,37 @@ class BenchWalkthrough : Walkthrough() {
       batch = batchSize ?: 256, steps = steps ?: 20, warmup = warmup ?: 3, chunkRows = chunkRows ?: 128,
       torchWorkers = torchWorkers, torchScript = PyTorchSide.script("bench_simclr.py"),
     )
-    val machine = Machine.describe()
-    println("SimCLR suite on $machine")
     val suite = SimclrSuite(settings)
-    val torch = suite.torchMissing?.let { "not timed: $it" } ?: PyTorchSide.describe(settings.python)
-    println(suite.torchMissing?.let { "PyTorch not timed: $it" } ?: "PyTorch timed with ${settings.python} ${settings.torchScript}, ${settings.torchWorkers} DataLoader worker(s): $torch")
-    println("Each measurement: a fresh process, batch ${settings.batch} (two views each, digit augmentations), ${settings.warmup} untimed + ${settings.steps} timed steps")
-    val records = suite.run()
-    val dir = out.resolve("simclr")
+    return runSuite("simclr", "SimCLR", suite.torchMissing, settings.python,
+      { "${settings.python} ${settings.torchScript}, ${settings.torchWorkers} DataLoader worker(s)" },
+      "Each measurement: a fresh process, batch ${settings.batch} (two views each, digit augmentations), ${settings.warmup} untimed + ${settings.steps} timed steps",
+      mapOf("steps" to settings.steps)) {
+      val records = suite.run()
+      records.map { it.toMap() } to SimclrSuite.markdown(records, suite.torchMissing)
+    }
+  }
+
+  /**
+   * What the losses and simclr suites share: prints the machine and the PyTorch side, runs
+   * [measure] (records as maps, and the Markdown table), writes `bench.json` and `bench.md` into
+   * [out]/[name] and prints the table.
+   */
+  private fun runSuite(
+    name: String, title: String, torchMissing: String?, python: String, torchCommand: () -> String, method: String,
+    settings: Map<String, Any?>, measure: () -> Pair<List<Map<String, Any?>>, String>,
+  ): Int {
+    val machine = Machine.describe()
+    println("$title suite on $machine")
+    val torch = torchMissing?.let { "not timed: $it" } ?: PyTorchSide.describe(python)
+    println(torchMissing?.let { "PyTorch not timed: $it" } ?: "PyTorch timed with ${torchCommand()}: $torch")
+    println(method)
+    val (records, table) = measure()
+    val dir = out.resolve(name)
     Files.createDirectories(dir)
-    val json = linkedMapOf<String, Any?>(
-      "suite" to "simclr",
-      "machine" to machine,
-      "pytorch" to torch,
-      "steps" to settings.steps,
-      "results" to records.map { it.toMap() },
-    )
+    val json = linkedMapOf<String, Any?>("suite" to name, "machine" to machine, "pytorch" to torch)
+    json.putAll(settings)
+    json["results"] = records
     Files.writeString(dir.resolve("bench.json"), Json.write(json) + "\n")
-    val table = SimclrSuite.markdown(records, suite.torchMissing)
     Files.writeString(dir.resolve("bench.md"), "Measured on $machine; $torch.\n\n$table")
     println()
     print(table)
