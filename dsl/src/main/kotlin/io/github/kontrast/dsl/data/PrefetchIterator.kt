@@ -27,6 +27,8 @@ internal class PrefetchIterator(
   }
 
   private val queue = ArrayBlockingQueue<Item>(capacity)
+  // read once: with no listener the worker times nothing
+  private val timing: PrefetchTiming.Listener? = PrefetchTiming.listener
   @Volatile private var closed = false
   private var finished = false
   private var peeked: Item? = null
@@ -42,7 +44,12 @@ internal class PrefetchIterator(
       for (i in 0 until count) {
         if (closed) return
         val item = try {
-          Item.Value(produce(i))
+          if (timing == null) {
+            Item.Value(produce(i))
+          } else {
+            val start = System.nanoTime()
+            Item.Value(produce(i)).also { timing.batchMade(i, System.nanoTime() - start) }
+          }
         } catch (e: Throwable) {
           if (closed) return // the failure is a consequence of close() interrupting us
           Item.Failure(i, e)

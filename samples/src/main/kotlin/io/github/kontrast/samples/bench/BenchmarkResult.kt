@@ -9,6 +9,7 @@ package io.github.kontrast.samples.bench
  *   gather, schedule, tensors, Session.run, statistics, progress)
  * @property engineRunOnly the engine's own per-step figure ([io.github.kontrast.dsl.engine.BatchResult.millis]),
  *   its Session.run with tensor creation and stats fetch, for telling graph cost from loop cost
+ * @property engineWait the time each engine step took to get its batch from the dataset's iterator
  */
 class BenchmarkResult(
   val batchSize: Int,
@@ -16,6 +17,7 @@ class BenchmarkResult(
   val handWritten: StepTimes,
   val engine: StepTimes,
   val engineRunOnly: StepTimes,
+  val engineWait: StepTimes,
 ) {
   /** How much longer the engine's median step is than the hand-written one, in percent. */
   val overheadPercent: Double get() = (engine.median / handWritten.median - 1.0) * 100.0
@@ -25,6 +27,7 @@ class BenchmarkResult(
     appendLine("  hand-written TF Java graph: $handWritten")
     appendLine("  Kontrast engine (fit):      $engine")
     appendLine("    of which Session.run:     $engineRunOnly")
+    appendLine("    getting the batch:        $engineWait")
     append("  engine overhead (medians):  %+.1f %%".format(overheadPercent))
   }
 }

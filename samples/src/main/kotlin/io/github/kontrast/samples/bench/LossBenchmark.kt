@@ -13,7 +13,6 @@ import org.tensorflow.op.core.Placeholder
 import org.tensorflow.types.TFloat32
 import java.nio.file.Files
 import java.nio.file.Paths
-import java.util.SplittableRandom
 import kotlin.system.exitProcess
 
 /** The losses of the loss suite, by the names bench.json records. */
@@ -52,38 +51,42 @@ enum class BenchLoss(val key: String) {
   }
 }
 
-/** What one measurement gives: the median wall time of forward + backward and the process's peak RSS. */
-data class LossTiming(val medianMs: Double, val peakRssBytes: Long)
+/**
+ * What one measurement gives: the median wall time of forward + backward, the process's peak RSS,
+ * and the loss value on the [BenchInputs] (the same in every run, and in the PyTorch script).
+ */
+data class LossTiming(val medianMs: Double, val peakRssBytes: Long, val lossValue: Double)
 
 /**
  * Times [loss] forward and backward (one Session.run fetching the loss and its gradients with
- * respect to every input) on random normal inputs: [warmup] untimed runs, then [repeats] timed.
+ * respect to every input) on [BenchInputs] (input k = 0, 1, ... in the order [BenchLoss.build] returns
+ * them; CLIP's logit scale at its default): [warmup] untimed runs, then [repeats] timed.
  */
 fun timeLoss(loss: BenchLoss, n: Int, d: Int, chunkRows: Int, repeats: Int, warmup: Int): LossTiming {
   Graph().use { g ->
     val tf = Ops.create(g)
     val (value, inputs) = loss.build(tf, n, d, chunkRows)
     val grads = tf.gradients(value, inputs)
-    val random = SplittableRandom(7)
-    val feeds = inputs.filter { it.shape().numDimensions() == 2 }.map { x ->
+    val feeds = inputs.filter { it.shape().numDimensions() == 2 }.mapIndexed { k, x ->
       val rows = x.shape().size(0).toInt()
-      val data = FloatArray(rows * d) { random.nextGaussian().toFloat() }
+      val data = BenchInputs.uniform(k, rows * d)
       x to TFloat32.tensorOf(Shape.of(rows.toLong(), d.toLong()), DataBuffers.of(data, true, false))
     }
     try {
       Session(g).use { s ->
+        var lossValue = Double.NaN
         fun step(): Double {
           val runner = s.runner()
           feeds.forEach { (x, t) -> runner.feed(x, t) }
           runner.fetch(value)
           grads.forEach { runner.fetch(it) }
           val start = System.nanoTime()
-          runner.run().close()
+          runner.run().use { lossValue = (it.get(0) as TFloat32).getFloat().toDouble() }
           return (System.nanoTime() - start) / 1e6
         }
         repeat(warmup) { step() }
         val times = StepTimes(List(repeats) { step() })
-        return LossTiming(times.median, peakRss())
+        return LossTiming(times.median, peakRss(), lossValue)
       }
     } finally {
       feeds.forEach { it.second.close() }
@@ -102,7 +105,7 @@ fun peakRss(): Long {
 /**
  * One measurement in a JVM of its own, so that the peak RSS is this configuration's alone: the loss
  * suite starts it as `LossBenchmarkKt LOSS N D CHUNK_ROWS REPEATS WARMUP` and reads the one line
- * `median_ms peak_rss_bytes` it prints last.
+ * `median_ms peak_rss_bytes loss_value` it prints last.
  */
 fun main(args: Array<String>) {
   if (args.size != 6) {
@@ -110,5 +113,5 @@ fun main(args: Array<String>) {
     exitProcess(2)
   }
   val t = timeLoss(BenchLoss.of(args[0]), args[1].toInt(), args[2].toInt(), args[3].toInt(), args[4].toInt(), args[5].toInt())
-  println("${t.medianMs} ${t.peakRssBytes}")
+  println("${t.medianMs} ${t.peakRssBytes} ${t.lossValue}")
 }

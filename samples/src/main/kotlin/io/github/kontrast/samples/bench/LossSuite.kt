@@ -1,11 +1,12 @@
 package io.github.kontrast.samples.bench
 
-import java.io.File
-import java.nio.file.Files
 import java.nio.file.Path
-import java.util.concurrent.TimeUnit
 
-/** One row of bench.json: flat, as the issue's format asks. [medianMs] and [peakRssBytes] are null for a run that did not finish. */
+/**
+ * One row of bench.json: flat, as the issue's format asks. [medianMs], [peakRssBytes] and
+ * [lossValue] are null for a run that did not finish. [lossValue] is the loss on [BenchInputs],
+ * which every engine and form computes on the same numbers, so the values of one loss and N must agree.
+ */
 data class LossRecord(
   val engine: String,
   val loss: String,
@@ -16,10 +17,11 @@ data class LossRecord(
   val medianMs: Double?,
   val peakRssBytes: Long?,
   val note: String?,
+  val lossValue: Double? = null,
 ) {
   fun toMap(): Map<String, Any?> = linkedMapOf(
     "suite" to "losses", "engine" to engine, "loss" to loss, "n" to n, "d" to d, "form" to form,
-    "chunk_rows" to chunkRows, "median_ms" to medianMs, "peak_rss_bytes" to peakRssBytes, "note" to note,
+    "chunk_rows" to chunkRows, "median_ms" to medianMs, "peak_rss_bytes" to peakRssBytes, "loss_value" to lossValue, "note" to note,
   )
 }
 
@@ -35,7 +37,7 @@ data class LossSuiteSettings(
   val warmup: Int = 1,
   /** Where the PyTorch script is; it runs when [python] can import torch. */
   val torchScript: Path,
-  val python: String = "/usr/bin/python3",
+  val python: String = PyTorchSide.PYTHON,
   val timeoutSeconds: Long = 1800,
 )
 
@@ -46,7 +48,7 @@ data class LossSuiteSettings(
  */
 class LossSuite(private val settings: LossSuiteSettings, private val log: (String) -> Unit = ::println) {
   /** Why PyTorch is not timed, or null when it is. */
-  val torchMissing: String? = torchAvailability()
+  val torchMissing: String? = PyTorchSide.missing(settings.python, settings.torchScript)
 
   fun run(): List<LossRecord> {
     val records = ArrayList<LossRecord>()
@@ -75,14 +77,8 @@ class LossSuite(private val settings: LossSuiteSettings, private val log: (Strin
   }
 
   private fun measureKontrast(loss: BenchLoss, n: Int, form: String, chunkRows: Int): LossRecord {
-    val java = Path.of(System.getProperty("java.home"), "bin", "java").toString()
-    // JavaCPP refuses allocations once the process holds more than twice -Xmx (its default
-    // maxPhysicalBytes): the tensors here are native, so that limit is lifted, not the heap raised
-    val command = mutableListOf(java, "-Xmx1g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0")
-    System.getProperty("org.bytedeco.javacpp.cachedir")?.let { command += "-Dorg.bytedeco.javacpp.cachedir=$it" }
-    command += listOf("-cp", System.getProperty("java.class.path"), "io.github.kontrast.samples.bench.LossBenchmarkKt")
-    command += listOf(loss.key, "$n", "${settings.d}", "$chunkRows", "${settings.repeats}", "${settings.warmup}")
-    return measure("kontrast", loss, n, form, if (chunkRows > 0) chunkRows else null, command)
+    val args = listOf(loss.key, "$n", "${settings.d}", "$chunkRows", "${settings.repeats}", "${settings.warmup}")
+    return measure("kontrast", loss, n, form, if (chunkRows > 0) chunkRows else null, ChildProcess.java("io.github.kontrast.samples.bench.LossBenchmarkKt", args))
   }
 
   private fun measureTorch(loss: BenchLoss, n: Int): LossRecord {
@@ -90,37 +86,17 @@ class LossSuite(private val settings: LossSuiteSettings, private val log: (Strin
     return measure("pytorch", loss, n, "full", null, command)
   }
 
-  /** Runs [command], which prints `median_ms peak_rss_bytes` as its last line. */
+  /** Runs [command], which prints `median_ms peak_rss_bytes loss_value` as its last line. */
   private fun measure(engine: String, loss: BenchLoss, n: Int, form: String, chunkRows: Int?, command: List<String>): LossRecord {
-    val output = Files.createTempFile("kontrast-bench", ".txt")
-    try {
-      val process = ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start()
-      val finished = process.waitFor(settings.timeoutSeconds, TimeUnit.SECONDS)
-      if (!finished) {
-        process.destroyForcibly().waitFor()
-        return LossRecord(engine, loss.key, n, settings.d, form, chunkRows, null, null, "timed out after ${settings.timeoutSeconds} s")
-      }
-      val lines = Files.readAllLines(output)
-      val last = lines.lastOrNull { it.isNotBlank() }?.trim()?.split(" ")
-      val median = last?.getOrNull(0)?.toDoubleOrNull()
-      val rss = last?.getOrNull(1)?.toLongOrNull()
-      if (process.exitValue() != 0 || median == null || rss == null) {
-        // the exception's own line says why (out of memory, say); the stack trace under it does not
-        val why = lines.firstOrNull { it.contains("Exception") || it.contains("Error") }?.trim() ?: lines.takeLast(3).joinToString(" | ")
-        return LossRecord(engine, loss.key, n, settings.d, form, chunkRows, null, null, "failed (exit ${process.exitValue()}): ${why.take(300)}")
-      }
-      return LossRecord(engine, loss.key, n, settings.d, form, chunkRows, median, rss, null)
-    } finally {
-      Files.deleteIfExists(output)
+    val run = ChildProcess.run(command, 3, settings.timeoutSeconds)
+    val f = run.fields
+    val median = f?.get(0)?.toDoubleOrNull()
+    val rss = f?.get(1)?.toLongOrNull()
+    val value = f?.get(2)?.toDoubleOrNull()
+    if (median == null || rss == null || value == null) {
+      return LossRecord(engine, loss.key, n, settings.d, form, chunkRows, null, null, run.failure ?: "unreadable figures: $f")
     }
-  }
-
-  private fun torchAvailability(): String? {
-    if (!File(settings.python).canExecute()) return "${settings.python} is not there"
-    if (!Files.exists(settings.torchScript)) return "the script ${settings.torchScript} is not there"
-    val p = ProcessBuilder(settings.python, "-c", "import torch").redirectErrorStream(true).start()
-    p.inputStream.readAllBytes()
-    return if (p.waitFor() == 0) null else "${settings.python} cannot import torch (Debian: apt-get install python3-torch)"
+    return LossRecord(engine, loss.key, n, settings.d, form, chunkRows, median, rss, null, value)
   }
 
   companion object {
@@ -151,7 +127,25 @@ class LossSuite(private val settings: LossSuiteSettings, private val log: (Strin
         sb.append("| $loss | ${"%,d".format(n)} | ${cell(full)} | ${cell(chunked)} | $ratio | $torch |\n")
       }
       if (torchMissing != null) sb.append("\nPyTorch not timed: $torchMissing.\n")
+      worstValueDifference(records)?.let { (r, diff) ->
+        sb.append("\nLoss values on the same inputs: every engine and form agrees with the others of its loss and N to %.1e relative at most (%s, N = %,d).\n".format(diff, r.loss, r.n))
+      }
       return sb.toString()
+    }
+
+    /**
+     * The largest relative difference between two loss values of the same loss and N (any engine,
+     * any form), with a record of that pair; null when no loss and N has two values.
+     */
+    fun worstValueDifference(records: List<LossRecord>): Pair<LossRecord, Double>? {
+      var worst: Pair<LossRecord, Double>? = null
+      for (group in records.filter { it.lossValue != null }.groupBy { it.loss to it.n }.values) {
+        if (group.size < 2) continue
+        val values = group.map { it.lossValue!! }
+        val diff = (values.max() - values.min()) / maxOf(values.maxOf { Math.abs(it) }, Double.MIN_VALUE)
+        if (worst == null || diff > worst.second) worst = group[0] to diff
+      }
+      return worst
     }
   }
 }

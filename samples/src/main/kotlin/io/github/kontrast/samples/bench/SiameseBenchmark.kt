@@ -34,22 +34,25 @@ fun runSiameseBenchmark(steps: Int = 50, warmup: Int = 5, batchSize: Int = 64): 
   val hand = ArrayList<Double>()
   val engine = ArrayList<Double>()
   val engineRunOnly = ArrayList<Double>()
+  val engineWait = ArrayList<Double>()
   HandWrittenLoop(pairs, batchSize).use { handLoop ->
     EngineLoop(pairs, batchSize).use { engineLoop ->
       handLoop.run(0, warmup)
       engineLoop.run(0, warmup)
       for (r in 0 until rounds) {
         hand += handLoop.run(bounds[r], bounds[r + 1])
-        val (all, runOnly) = engineLoop.run(bounds[r], bounds[r + 1])
-        engine += all
-        engineRunOnly += runOnly
+        val times = engineLoop.run(bounds[r], bounds[r + 1])
+        engine += times.steps
+        engineRunOnly += times.runOnly
+        engineWait += times.waited
       }
     }
   }
-  val result = BenchmarkResult(batchSize, warmup, StepTimes(hand), StepTimes(engine), StepTimes(engineRunOnly))
+  val result = BenchmarkResult(batchSize, warmup, StepTimes(hand), StepTimes(engine), StepTimes(engineRunOnly), StepTimes(engineWait))
   println("  hand-written TF Java graph: ${result.handWritten}")
   println("  Kontrast engine (fit):      ${result.engine}")
   println("    of which Session.run:     ${result.engineRunOnly}")
+  println("    getting the batch:        ${result.engineWait}")
   println("  engine overhead (medians):  %+.1f %%".format(result.overheadPercent))
   return result
 }
@@ -120,8 +123,15 @@ private class EngineLoop(private val pairs: RandomPairs, private val batchSize: 
     optimizer = adam(1e-3)
   }
 
-  /** Trains on the batches of steps [from] until [until]; returns (full step times, the engine's Session.run times). */
-  fun run(from: Int, until: Int): Pair<List<Double>, List<Double>> {
+  /** What [run] measured, per step. */
+  class Times(val steps: List<Double>, val runOnly: List<Double>, val waited: List<Double>)
+
+  /**
+   * Trains on the batches of steps [from] until [until]; returns the full step times, the engine's
+   * Session.run times and the time the step took to get its batch (gathered on the training thread:
+   * document 001 has no transforms, so nothing is prefetched).
+   */
+  fun run(from: Int, until: Int): Times {
     val intervals = ArrayList<Double>()
     val runOnly = ArrayList<Double>()
     val timer = object : Callback() {
@@ -138,8 +148,11 @@ private class EngineLoop(private val pairs: RandomPairs, private val batchSize: 
         last = now
       }
     }
-    if (until > from) model.fit(pairs.slice(from * batchSize, until * batchSize), epochs = 1, batchSize = batchSize, callbacks = listOf(timer))
-    return intervals to runOnly
+    val feed = FeedTiming()
+    feed.use {
+      if (until > from) model.fit(feed.wrap(pairs.slice(from * batchSize, until * batchSize)), epochs = 1, batchSize = batchSize, callbacks = listOf(timer))
+    }
+    return Times(intervals, runOnly, feed.waitedMs)
   }
 
   override fun close() = model.close()
