@@ -93,14 +93,19 @@ object Devices {
     val gpus = found.filter { it.type == "GPU" }
     if (gpus.any { it.name.endsWith("device:GPU:$index") }) return null
     val what = if (gpus.isEmpty()) "no GPU" else "only ${gpus.joinToString { it.name.substringAfterLast("device:") }}"
+    val build = nativeBuild()
     val message = "device ${config.device}: TensorFlow found $what; it lists ${found.joinToString { it.name }}" +
-      (nativeBuild()?.let { " (natives on the classpath: tensorflow-core-native $it)" } ?: "")
+      (build?.let { " (natives on the classpath: tensorflow-core-native $it)" } ?: "")
     if (config.softPlacement) return "$message. Soft placement is on: the model runs where it can, on the CPU."
-    throw NoSuchDeviceException(
-      "$message. The CPU natives have no GPU support: build with the gpu profile (mvn -Pgpu, or KONTRAST_GPU=1 ./kontrast ...); " +
-        "with the GPU natives, check the driver (nvidia-smi), the CUDA 12 and cuDNN 9 libraries on LD_LIBRARY_PATH, and " +
-        "CUDA_VISIBLE_DEVICES or visibleDevices. To run on the CPU instead, leave device unset or turn soft placement on.",
-    )
+    val rebuild = "build with the gpu profile (mvn -Pgpu, or KONTRAST_GPU=1 ./kontrast ...)"
+    val host = "check the driver (nvidia-smi), the CUDA 12 and cuDNN 9 libraries on LD_LIBRARY_PATH, and CUDA_VISIBLE_DEVICES or visibleDevices" +
+      " (TF_CPP_MIN_LOG_LEVEL=0 shows TensorFlow's own reason, e.g. \"Could not find cuda drivers\")"
+    val hint = when (build) {
+      "linux-x86_64" -> "These are the CPU natives, without GPU support: $rebuild."
+      "linux-x86_64-gpu" -> "These natives support CUDA, so the host's set-up is missing: $host."
+      else -> "With the CPU natives, $rebuild; with the GPU natives, $host."
+    }
+    throw NoSuchDeviceException("$message. $hint To run on the CPU instead, leave device unset or turn soft placement on.")
   }
 
   /** Which TensorFlow natives are on the classpath, by the resource folder of their jar; null if neither is found. */

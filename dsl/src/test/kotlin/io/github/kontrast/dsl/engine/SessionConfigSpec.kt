@@ -70,7 +70,10 @@ class SessionConfigSpec : FunSpec({
     val noGpu = shouldThrow<NoSuchDeviceException> { Devices.check(gpu) { listOf(cpu) } }.message!!
     noGpu shouldContain "device /GPU:0: TensorFlow found no GPU"
     noGpu shouldContain "device:CPU:0"
-    noGpu shouldContain "mvn -Pgpu"
+    when (Devices.nativeBuild()) {
+      "linux-x86_64" -> noGpu shouldContain "These are the CPU natives, without GPU support: build with the gpu profile (mvn -Pgpu"
+      "linux-x86_64-gpu" -> noGpu shouldContain "check the driver (nvidia-smi)"
+    }
     shouldThrow<NoSuchDeviceException> { Devices.check(SessionConfig.DEFAULT.withDevice("/GPU:1")) { listOf(cpu, gpu0) } }.message shouldContain "found only GPU:0"
     Devices.check(gpu.withSoftPlacement(true)) { listOf(cpu) }!! shouldContain "Soft placement is on"
   }
