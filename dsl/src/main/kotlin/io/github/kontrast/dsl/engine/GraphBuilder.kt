@@ -36,13 +36,15 @@ import java.util.function.LongToDoubleFunction
  *
  * @property seed the model seed: variables' initial values derive from it, and a [Trainer] seeds the batch order
  *   and the per-step random ops with it unless given another seed.
+ * @property device the device the ops built through [tf] are placed on ("/GPU:0", see [SessionConfig.device]);
+ *   null: TensorFlow places them.
  */
-class GraphBuilder(val seed: Long) : AutoCloseable {
+class GraphBuilder @JvmOverloads constructor(val seed: Long, val device: String? = null) : AutoCloseable {
   /** The graph being built. */
   val graph = Graph()
 
   /** The ops of [graph], for building the forward pass, losses and metrics. */
-  val tf: Ops = Ops.create(graph)
+  val tf: Ops = Ops.create(graph).let { ops -> SessionConfig.DEFAULT.withDevice(device).placement()?.let { ops.withDevice(it) } ?: ops }
 
   /** Every variable of the graph. */
   val variables = VariableStore(tf, seed)

@@ -22,9 +22,18 @@ import java.nio.file.Path
  *
  * @property compiled the graph this trainer runs: the model, its loss, metrics and optimizer.
  * @property seed the seed of the batch order and the dropout masks; by default the graph builder's seed.
+ * @property sessionConfig the session's options (GPU memory growth, visible GPUs, placement); when
+ *   it names a GPU, the trainer first checks that TensorFlow has it ([Devices.check]).
  */
-class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.seed) : AutoCloseable {
-  private val session = Session(compiled.graph)
+class Trainer @JvmOverloads constructor(
+  val compiled: CompiledGraph,
+  val seed: Long = compiled.builder.seed,
+  val sessionConfig: SessionConfig = SessionConfig.DEFAULT,
+) : AutoCloseable {
+  private val session = run {
+    Devices.check(sessionConfig)?.let { System.err.println("kontrast: $it") }
+    Session(compiled.graph, sessionConfig.toConfigProto())
+  }
   private val feeder = BatchFeeder(compiled, seed)
   private val io = CheckpointIO(session, compiled.variables)
   private var closed = false
@@ -64,7 +73,8 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
    * Trains for [epochs] more epochs (numbering continues after a restore). Validation, if given,
    * runs after each epoch and adds "val_" keys. With [checkpoint], the state is saved there after
    * each epoch. A NaN or infinite loss throws [NonFiniteLossException]; the checkpoint keeps the
-   * last good epoch.
+   * last good epoch. With [dropLast] a last batch smaller than [batchSize] is skipped, in training
+   * and validation (a graph built for one static batch size).
    */
   @JvmOverloads
   fun fit(
@@ -75,6 +85,7 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
     callbacks: List<Callback> = emptyList(),
     checkpoint: Path? = null,
     shuffle: Boolean = true,
+    dropLast: Boolean = false,
   ): History {
     checkOpen()
     require(epochs >= 1) { "epochs must be >= 1, got $epochs" }
@@ -95,7 +106,7 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
     }
     val progress = Progress(verbosity, unit, compiled.lossTermKeys, out)
     val lastEpoch = epoch + epochs
-    val stepsPerEpoch = (train.size + batchSize - 1) / batchSize
+    val stepsPerEpoch = if (dropLast) train.size / batchSize else (train.size + batchSize - 1) / batchSize
     callbacks.forEach { it.onTrainBegin(control) }
     try {
       for (i in 0 until epochs) {
@@ -103,7 +114,7 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
         callbacks.forEach { it.onEpochBegin(number, control) }
         progress.epochBegin(number, lastEpoch, stepsPerEpoch)
         val acc = StatsAccumulator(compiled.lossTermKeys, compiled.metricNames)
-        val batches = train.batches(batchSize, shuffle, seed, epoch, false)
+        val batches = train.batches(batchSize, shuffle, seed, epoch, dropLast)
         var index = 0
         var examples = 0L
         var stepMillis = 0.0
@@ -130,7 +141,7 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
           (batches as? AutoCloseable)?.close()
         }
         val logs = LinkedHashMap(acc.logs())
-        if (validation != null) evaluate(validation, batchSize).forEach { (k, v) -> logs["val_$k"] = v }
+        if (validation != null) evaluate(validation, batchSize, dropLast).forEach { (k, v) -> logs["val_$k"] = v }
         for (c in callbacks) for ((k, v) in c.epochValues(number)) {
           require(k !in logs) { "callback ${c.javaClass.simpleName} reports '$k', which the epoch has already: ${logs.keys}" }
           logs[k] = v
@@ -149,13 +160,17 @@ class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.see
     return history
   }
 
-  /** The loss (and its terms) and metrics over [dataset] in inference mode (no dropout, moving statistics), in order. */
-  fun evaluate(dataset: Dataset, batchSize: Int): Map<String, Double> {
+  /**
+   * The loss (and its terms) and metrics over [dataset] in inference mode (no dropout, moving
+   * statistics), in order; with [dropLast], over its full batches only.
+   */
+  @JvmOverloads
+  fun evaluate(dataset: Dataset, batchSize: Int, dropLast: Boolean = false): Map<String, Double> {
     checkOpen()
     require(batchSize > 0) { "batchSize must be > 0, got $batchSize" }
     require(dataset.size > 0) { "the dataset to evaluate is empty" }
     val acc = StatsAccumulator(compiled.lossTermKeys, compiled.metricNames)
-    val batches = dataset.batches(batchSize, false, seed, 0, false)
+    val batches = dataset.batches(batchSize, false, seed, 0, dropLast)
     try {
       while (batches.hasNext()) {
         val batch = batches.next()

@@ -92,7 +92,10 @@ class ClipTextTower {
  * logit scale 100, [ClipLoss.create], Adam(1e-3). The tokenizer has no default: fit it on the
  * training captions.
  */
-class ClipBuilder : PipelineBuilder<ClipBuilder, ClipModel>(intArrayOf(32, 32, 3), "image_encoder") {
+class ClipBuilder : PipelineBuilder<ClipBuilder, ClipModel>(intArrayOf(32, 32, 3), "image_encoder"), LossFormOptions<ClipBuilder> {
+  /** Full matrix or row blocks ([LossForm.AUTO]: blocks when the static [batchSize]'s [B, B] logits are large). */
+  override var lossForm: LossForm = LossForm.AUTO
+
   /** The image tower's settings, filled by [image]. */
   val imageTower = ClipImageTower()
 
@@ -150,7 +153,9 @@ class ClipBuilder : PipelineBuilder<ClipBuilder, ClipModel>(intArrayOf(32, 32, 3
     val d = imageTower.projection
     val image = ClipModel.tower("image_tower", imageTower.encoder ?: encoder ?: ClipEncoders.image(), d)
     val text = ClipModel.tower("text_tower", textTower.encoder ?: ClipEncoders.text(tokenizer.vocabularySize), d)
-    return ClipModel(settings(), image, shape, text, tokenizer, temperature, maxLogitScale, loss)
+    val b = batchSize?.toLong()
+    val plan = lossForm.plan(b, b, loss.chunkRows())
+    return ClipModel(settings(), image, shape, text, tokenizer, temperature, maxLogitScale, loss.withChunkRows(plan.chunkRows), plan)
   }
 }
 

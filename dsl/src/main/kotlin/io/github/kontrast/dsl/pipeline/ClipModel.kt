@@ -55,8 +55,10 @@ class ClipModel internal constructor(
   val initialTemperature: Float,
   /** The clamp on the logit scale, applied after every step. */
   val maxLogitScale: Float,
-  /** The symmetric image-text loss. */
+  /** The symmetric image-text loss, its chunking as [lossPlan] chose it. */
   val loss: ClipLoss,
+  /** The loss form chosen: full matrix or row blocks, and why. */
+  val lossPlan: LossPlan,
 ) : Pipeline(settings, "image-text pairs", graph(imageTower, imageShape.copyOf(), textTower, tokenizer.maxLength, initialTemperature, maxLogitScale, loss)) {
   private val shape = imageShape.copyOf()
 
@@ -83,6 +85,7 @@ class ClipModel internal constructor(
       ModelSummary.Row(imageTower.name, "Sequential", ModelSummary.shape(intArrayOf(embeddingSize)), imageTower.summary(shape).totalParams),
       ModelSummary.Row(textTower.name, "Sequential, masked", ModelSummary.shape(intArrayOf(embeddingSize)), textTower.summary(intArrayOf(len)).totalParams),
       ModelSummary.Row(LOGIT_SCALE, "scalar", "[]", 1),
+      lossPlan.summaryRow(),
     )
   }
 
@@ -202,7 +205,7 @@ class ClipModel internal constructor(
       val texts = g.encoder(textTower, intArrayOf(maxLength)).applyMasked(g.forward, tokens, mask)
       g.addOutput(TEXT_EMBEDDING, texts)
       val logScale = g.variables.variable(LOGIT_SCALE, IntArray(0), Initializers.constant(ln(1.0 / initialTemperature).toFloat()), trainable = true)
-      g.addLoss("clip", loss.withMaxLogitScale(maxLogitScale).call(tf, images, texts, logScale))
+      g.addLoss("clip", loss.withMaxLogitScale(maxLogitScale).call(tf, g.lossInput(images), g.lossInput(texts), logScale))
       val cap = ln(maxLogitScale.toDouble()).toFloat()
       g.afterStep { ops -> ops.assign(logScale, ops.math.minimum(logScale, ops.constant(cap))) }
       val one = tf.constant(1f)

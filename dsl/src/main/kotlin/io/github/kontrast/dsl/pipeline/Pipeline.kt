@@ -9,6 +9,7 @@ import io.github.kontrast.dsl.engine.Callback
 import io.github.kontrast.dsl.engine.CompiledGraph
 import io.github.kontrast.dsl.engine.GraphBuilder
 import io.github.kontrast.dsl.engine.History
+import io.github.kontrast.dsl.engine.SessionConfig
 import io.github.kontrast.dsl.engine.Trainer
 import io.github.kontrast.dsl.engine.Verbosity
 import io.github.kontrast.dsl.layers.ModelSummary
@@ -42,6 +43,12 @@ abstract class Pipeline protected constructor(
   /** The optimizer the pipeline trains with. */
   val optimizer: Optimizer = settings.optimizer
 
+  /** The static training batch size ([PipelineBuilder.batchSize]); null: batches of any size. */
+  val batchSize: Int? = settings.batchSize
+
+  /** The TensorFlow session's options the pipeline runs with ([PipelineBuilder.session]). */
+  val session: SessionConfig = settings.session
+
   private val compiled: CompiledGraph
   private val trainer: Trainer
 
@@ -49,9 +56,9 @@ abstract class Pipeline protected constructor(
   val embedding: EmbeddingSpec?
 
   init {
-    val g = GraphBuilder(seed)
+    val g = GraphBuilder(seed, settings.session.device)
     val built = try {
-      val scope = PipelineGraph(g)
+      val scope = PipelineGraph(g, settings.batchSize)
       definition.build(scope)
       scope.embeddingSpec to g.compile(settings.optimizer)
     } catch (e: Throwable) {
@@ -61,7 +68,7 @@ abstract class Pipeline protected constructor(
     embedding = built.first
     compiled = built.second
     trainer = try {
-      Trainer(compiled, seed)
+      Trainer(compiled, seed, settings.session)
     } catch (e: Throwable) {
       compiled.close()
       throw e
@@ -124,24 +131,42 @@ abstract class Pipeline protected constructor(
    * Trains for [epochs] more epochs (numbering continues after [restore]): one Session.run per
    * batch. Validation, if given, runs after each epoch and adds "val_" keys; with [checkpoint] the
    * state is saved there after each epoch. History keys: "loss" (the total), "<term>_loss" for
-   * each term when the loss has several, then the metrics.
+   * each term when the loss has several, then the metrics. With a static [batchSize] the batch
+   * size defaults to it, another one is refused, and a last, smaller batch is dropped.
    */
   @JvmOverloads
   fun fit(
     train: Dataset,
     validation: Dataset? = null,
     epochs: Int = 1,
-    batchSize: Int = 32,
+    batchSize: Int = this.batchSize ?: 32,
     callbacks: List<Callback> = emptyList(),
     checkpoint: Path? = null,
-  ): History = trainer.fit(train, validation, epochs, batchSize, standingCallbacks() + callbacks, checkpoint)
+  ): History {
+    checkBatch("training", train, batchSize)
+    validation?.let { checkBatch("validation", it, batchSize) }
+    return trainer.fit(train, validation, epochs, batchSize, standingCallbacks() + callbacks, checkpoint, dropLast = this.batchSize != null)
+  }
+
+  /** With a static [batchSize]: the one [batchSize] accepted, and at least one full batch in [data]. */
+  private fun checkBatch(role: String, data: Dataset, batchSize: Int) {
+    val static = this.batchSize ?: return
+    require(batchSize == static) { "batchSize: this pipeline's loss is built for batches of $static (the builder's batchSize), got $batchSize" }
+    require(data.size >= static) { "the $role dataset has ${data.size} examples, fewer than one batch of $static (the builder's batchSize)" }
+  }
 
   /** Callbacks the method runs in every [fit], before the caller's (the Siamese pipeline's [io.github.kontrast.dsl.engine.LabelConventionGuard]). */
   protected open fun standingCallbacks(): List<Callback> = emptyList()
 
-  /** The loss (and its terms) and metrics over [dataset] in inference mode, e.g. "loss", "pair_accuracy". */
+  /**
+   * The loss (and its terms) and metrics over [dataset] in inference mode, e.g. "loss",
+   * "pair_accuracy"; with a static [batchSize], over its full batches only.
+   */
   @JvmOverloads
-  fun evaluate(dataset: Dataset, batchSize: Int = 32): Map<String, Double> = trainer.evaluate(dataset, batchSize)
+  fun evaluate(dataset: Dataset, batchSize: Int = this.batchSize ?: 32): Map<String, Double> {
+    checkBatch("evaluation", dataset, batchSize)
+    return trainer.evaluate(dataset, batchSize, dropLast = this.batchSize != null)
+  }
 
   /**
    * The named per-example [output] for every example of [dataset], in order, in inference mode
@@ -211,4 +236,12 @@ abstract class Pipeline protected constructor(
  * @property optimizer the optimizer the pipeline trains with.
  * @property verbosity how much fit prints.
  */
-class PipelineSettings(val seed: Long, val optimizer: Optimizer, val verbosity: Verbosity)
+class PipelineSettings @JvmOverloads constructor(
+  val seed: Long,
+  val optimizer: Optimizer,
+  val verbosity: Verbosity,
+  /** The static training batch size; null: any (see [PipelineBuilder.batchSize]). */
+  val batchSize: Int? = null,
+  /** The TensorFlow session's options (see [PipelineBuilder.session]). */
+  val session: SessionConfig = SessionConfig.DEFAULT,
+)

@@ -1,5 +1,7 @@
 package io.github.kontrast.dsl.pipeline
 
+import io.github.kontrast.dsl.engine.SessionConfig
+import io.github.kontrast.dsl.engine.SessionConfigBuilder
 import io.github.kontrast.dsl.engine.Verbosity
 import io.github.kontrast.dsl.layers.Sequential
 import io.github.kontrast.dsl.layers.SequentialBuilder
@@ -36,10 +38,31 @@ abstract class PipelineBuilder<B : PipelineBuilder<B, M>, M : Pipeline> protecte
   /** What fit prints. */
   var verbosity: Verbosity = Verbosity.PROGRESS_BAR
 
+  /**
+   * The static training batch size, or null (the default): batches of any size. Set, the loss is
+   * built for exactly this many examples per batch (Keras' `Input(batch_size=...)`): `fit` and
+   * `evaluate` use it by default and refuse another, and drop a last, smaller batch; `embed` and
+   * `predict` still take any size. Pipelines with a chunked loss form ([LossForm]) need it to
+   * choose one.
+   */
+  var batchSize: Int? = null
+    set(value) {
+      require(value == null || value > 0) { "batchSize: expected a static batch size > 0 (or null), got $value" }
+      field = value
+    }
+
   /** Shorthand for [verbosity]: true = epoch lines without a progress bar ([Verbosity.EPOCHS]). */
   var quiet: Boolean
     get() = verbosity != Verbosity.PROGRESS_BAR
     set(value) { verbosity = if (value) Verbosity.EPOCHS else Verbosity.PROGRESS_BAR }
+
+  /**
+   * The TensorFlow session's options: device placement, GPU memory growth, visible GPUs, soft
+   * placement, placement logging ([SessionConfig]). By default what the `kontrast.*` system
+   * properties say ([SessionConfig.fromProperties]; `KONTRAST_GPU=1 ./kontrast` sets them), and
+   * TensorFlow's own defaults when none is set.
+   */
+  var session: SessionConfig = SessionConfig.fromProperties()
 
   @Suppress("UNCHECKED_CAST")
   protected val self: B get() = this as B
@@ -64,6 +87,15 @@ abstract class PipelineBuilder<B : PipelineBuilder<B, M>, M : Pipeline> protecte
   /** Sets [optimizer], e.g. `optimizer(Optimizers.adam(1e-3))` from Java. */
   fun optimizer(optimizer: Optimizer): B = self.also { this.optimizer = optimizer }
 
+  /** Sets [batchSize], the static training batch size (> 0). */
+  fun batchSize(batchSize: Int): B = self.also { this.batchSize = batchSize }
+
+  /** Sets [session], the TensorFlow session's options: `session(SessionConfig.DEFAULT.withDevice("/GPU:0"))`. */
+  fun session(config: SessionConfig): B = self.also { this.session = config }
+
+  /** Kotlin: `session { device = "/GPU:0"; allowGrowth = true }`, starting from the current [session]. */
+  fun session(block: SessionConfigBuilder.() -> Unit): B = session(SessionConfigBuilder(session).apply(block).build())
+
   /** Sets [verbosity], what fit prints. */
   fun verbosity(verbosity: Verbosity): B = self.also { this.verbosity = verbosity }
 
@@ -77,5 +109,5 @@ abstract class PipelineBuilder<B : PipelineBuilder<B, M>, M : Pipeline> protecte
   abstract fun build(): M
 
   /** The shared settings as the [Pipeline] constructor takes them. */
-  protected fun settings(): PipelineSettings = PipelineSettings(seed, optimizer, verbosity)
+  protected fun settings(): PipelineSettings = PipelineSettings(seed, optimizer, verbosity, batchSize, session)
 }

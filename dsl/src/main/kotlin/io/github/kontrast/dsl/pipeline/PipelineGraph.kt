@@ -24,10 +24,23 @@ import org.tensorflow.types.TInt32
  * The engine's [GraphBuilder] is underneath ([builder]) for anything else.
  *
  * @property builder the engine's builder of this graph, for what this class does not offer.
+ * @property batchSize the static training batch size ([PipelineBuilder.batchSize]); null: any.
  */
-class PipelineGraph internal constructor(val builder: GraphBuilder) {
+class PipelineGraph internal constructor(val builder: GraphBuilder, val batchSize: Int? = null) {
   /** The graph's ops, for the method's own computations (distances, losses, outputs). */
   val tf: Ops get() = builder.tf
+
+  /**
+   * [x] ([B, D], the batch first) with the static batch size [batchSize] in its shape, for a loss
+   * that needs it (row blocks are counted when the graph is built); [x] itself when [batchSize] is
+   * null. A reshape, so a batch of another size fails at run time: the pipeline's fit refuses one first.
+   */
+  fun lossInput(x: Operand<TFloat32>): Operand<TFloat32> {
+    val b = batchSize ?: return x
+    val shape = x.shape().asArray()
+    require(shape.size == 2 && shape[1] > 0) { "lossInput: expected [B, D] with a known D, got ${x.shape()}" }
+    return tf.reshape(x, tf.constant(intArrayOf(b, shape[1].toInt())))
+  }
 
   /** What layers read: the training flag, the step's seeds. */
   val forward: ForwardContext get() = builder.forward

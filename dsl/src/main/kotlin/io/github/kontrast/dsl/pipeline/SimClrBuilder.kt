@@ -11,7 +11,10 @@ import io.github.kontrast.losses.NtXentLoss
  * batch norm, narrowed for 28x28 images); `NtXentLoss.create()` (temperature 0.5, cosine
  * similarity: document 004's nt_xent).
  */
-class SimClrBuilder : SelfSupervisedBuilder<SimClrBuilder, SimClrModel>() {
+class SimClrBuilder : SelfSupervisedBuilder<SimClrBuilder, SimClrModel>(), LossFormOptions<SimClrBuilder> {
+  /** Full matrix or row blocks ([LossForm.AUTO]: blocks when the static [batchSize]'s [2B, 2B] matrix is large). */
+  override var lossForm: LossForm = LossForm.AUTO
+
   /** The loss over the 2B projections; `NtXentLoss.create()` (temperature 0.5, cosine) by default. */
   var loss: NtXentLoss = NtXentLoss.create()
 
@@ -22,8 +25,11 @@ class SimClrBuilder : SelfSupervisedBuilder<SimClrBuilder, SimClrModel>() {
   @JvmOverloads
   fun ntXent(temperature: Float = DEFAULT_LOSS.temperature()): NtXentLoss = DEFAULT_LOSS.withTemperature(temperature)
 
-  override fun build(): SimClrModel =
-    SimClrModel(selfSupervisedSettings(), chosenEncoder(), projector ?: mlp(128, 64), inputShape, loss, preprocessing)
+  override fun build(): SimClrModel {
+    val views = batchSize?.let { 2L * it }
+    val plan = lossForm.plan(views, views, loss.chunkRows())
+    return SimClrModel(selfSupervisedSettings(), chosenEncoder(), projector ?: mlp(128, 64), inputShape, loss.withChunkRows(plan.chunkRows), plan, preprocessing)
+  }
 
   private companion object {
     val DEFAULT_LOSS: NtXentLoss = NtXentLoss.create()

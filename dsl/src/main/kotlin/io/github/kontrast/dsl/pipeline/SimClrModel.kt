@@ -17,14 +17,16 @@ class SimClrModel internal constructor(
   encoder: Sequential,
   projector: Sequential,
   inputShape: IntArray,
-  /** The NT-Xent loss trained. */
+  /** The NT-Xent loss trained, its chunking as [lossPlan] chose it. */
   val loss: NtXentLoss,
+  /** The loss form chosen: full matrix or row blocks, and why. */
+  val lossPlan: LossPlan,
   preprocessing: Preprocessing,
 ) : SelfSupervisedModel(settings, encoder, projector, inputShape, graph(encoder, projector, inputShape.copyOf(), loss, preprocessing)) {
   override val name: String get() = "simclr"
 
   override fun summaryRows(): List<ModelSummary.Row> =
-    viewRows() + lossRow("nt_xent", "NtXentLoss, t=${loss.temperature()}")
+    viewRows() + lossRow("nt_xent", "NtXentLoss, t=${loss.temperature()}") + lossPlan.summaryRow()
 
   override fun toString(): String =
     "SimClrModel(encoder=${encoder.name}, projector=${projector.name}, input=${ModelSummary.shape(inputShape)}, loss=$loss, optimizer=${optimizer.describe()})"
@@ -33,7 +35,7 @@ class SimClrModel internal constructor(
     fun graph(encoder: Sequential, projector: Sequential, shape: IntArray, loss: NtXentLoss, preprocessing: Preprocessing) = GraphDefinition { g ->
       val v = TwoViews(g, shape, encoder, preprocessing)
       val (z1, z2) = v.both(v.head(projector, v.representation, "projector"), v.h1, v.h2)
-      g.addLoss("nt_xent", loss.call(g.tf, z1, z2))
+      g.addLoss("nt_xent", loss.call(g.tf, g.lossInput(z1), g.lossInput(z2)))
       g.addOutput(Z1, z1)
       g.addOutput(Z2, z2)
     }

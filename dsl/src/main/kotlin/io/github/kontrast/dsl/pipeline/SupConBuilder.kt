@@ -10,7 +10,10 @@ import io.github.kontrast.losses.SupConLoss
  * Defaults: [Encoders.smallCnn]; projector `mlp(128, 64)` (SupCon's two-layer head, narrowed);
  * `SupConLoss.create()` (temperature 0.07, cosine: document 004's).
  */
-class SupConBuilder : SelfSupervisedBuilder<SupConBuilder, SupConModel>() {
+class SupConBuilder : SelfSupervisedBuilder<SupConBuilder, SupConModel>(), LossFormOptions<SupConBuilder> {
+  /** Full matrix or row blocks ([LossForm.AUTO]: blocks when the static [batchSize]'s [2B, 2B] matrix is large). */
+  override var lossForm: LossForm = LossForm.AUTO
+
   /** The loss over both views' projections with the class labels twice; `SupConLoss.create()` (temperature 0.07) by default. */
   var loss: SupConLoss = SupConLoss.create()
 
@@ -21,8 +24,11 @@ class SupConBuilder : SelfSupervisedBuilder<SupConBuilder, SupConModel>() {
   @JvmOverloads
   fun supConLoss(temperature: Float = DEFAULT_LOSS.temperature()): SupConLoss = DEFAULT_LOSS.withTemperature(temperature)
 
-  override fun build(): SupConModel =
-    SupConModel(selfSupervisedSettings(), chosenEncoder(), projector ?: mlp(128, 64), inputShape, loss, preprocessing)
+  override fun build(): SupConModel {
+    val views = batchSize?.let { 2L * it }
+    val plan = lossForm.plan(views, views, loss.chunkRows())
+    return SupConModel(selfSupervisedSettings(), chosenEncoder(), projector ?: mlp(128, 64), inputShape, loss.withChunkRows(plan.chunkRows), plan, preprocessing)
+  }
 
   private companion object {
     val DEFAULT_LOSS: SupConLoss = SupConLoss.create()

@@ -19,15 +19,17 @@ class SupConModel internal constructor(
   encoder: Sequential,
   projector: Sequential,
   inputShape: IntArray,
-  /** The loss trained. */
+  /** The loss trained, its chunking as [lossPlan] chose it. */
   val loss: SupConLoss,
+  /** The loss form chosen: full matrix or row blocks, and why. */
+  val lossPlan: LossPlan,
   preprocessing: Preprocessing,
 ) : SelfSupervisedModel(settings, encoder, projector, inputShape, graph(encoder, projector, inputShape.copyOf(), loss, preprocessing)) {
   override val name: String get() = "supcon"
 
   override fun summaryRows(): List<ModelSummary.Row> =
     viewRows().take(2) + ModelSummary.Row(Batch.CLASS, "InputLayer", "[${ModelSummary.shape(IntArray(0))}]", 0) +
-      viewRows().drop(2) + lossRow("supcon", "SupConLoss, t=${loss.temperature()}")
+      viewRows().drop(2) + lossRow("supcon", "SupConLoss, t=${loss.temperature()}") + lossPlan.summaryRow()
 
   override fun toString(): String =
     "SupConModel(encoder=${encoder.name}, input=${ModelSummary.shape(inputShape)}, loss=$loss, optimizer=${optimizer.describe()})"
@@ -38,7 +40,7 @@ class SupConModel internal constructor(
       val v = TwoViews(g, shape, encoder, preprocessing)
       val classes = g.intInput(Batch.CLASS, IntArray(0))
       val (z1, z2) = v.both(v.head(projector, v.representation, "projector"), v.h1, v.h2)
-      val features = tf.concat(listOf(z1, z2), tf.constant(0))
+      val features = tf.concat(listOf(g.lossInput(z1), g.lossInput(z2)), tf.constant(0))
       val labels = tf.concat(listOf(classes, classes), tf.constant(0))
       g.addLoss("supcon", loss.call(tf, features, labels))
       g.addOutput(SelfSupervisedModel.Z1, z1)

@@ -58,7 +58,7 @@ class ClipSpec : FunSpec({
       m.logitScale shouldBe ((1 / 0.07).toFloat() plusOrMinus 1e-4f)
       m.temperature shouldBe (0.07f plusOrMinus 1e-6f)
       val s = m.summary(print = false)
-      s.rows.map { it.name } shouldBe listOf("image", "tokens", "mask", "image_tower", "text_tower", "logit_scale")
+      s.rows.map { it.name } shouldBe listOf("image", "tokens", "mask", "image_tower", "text_tower", "logit_scale", "loss_form")
       // image: conv 3*3*3*16+16 = 448, dense 64*16... flatten of 4x4x16 = 256 -> 256*32+32 = 8224, projection 32*16 = 512
       s.rows[3].params shouldBe 448L + 8224 + 512
       s.trainableParams shouldBe s.rows.sumOf { it.params }

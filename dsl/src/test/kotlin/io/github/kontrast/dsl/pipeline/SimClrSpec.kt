@@ -47,9 +47,9 @@ class SimClrSpec : FunSpec({
     tiny().use { m ->
       val s = m.summary(print = false)
       s.title shouldBe "simclr"
-      s.rows.map { it.name } shouldBe listOf("view1", "view2", "encoder", "projector", "nt_xent")
+      s.rows.map { it.name } shouldBe listOf("view1", "view2", "encoder", "projector", "nt_xent", "loss_form")
       // conv 3*3*1*4 + 4 = 40, dense 36*16 + 16 = 592; projector 16*16 + 16 = 272, 16*8 + 8 = 136
-      s.rows.map { it.params } shouldBe listOf(0L, 0L, 632L, 408L, 0L)
+      s.rows.map { it.params } shouldBe listOf(0L, 0L, 632L, 408L, 0L, 0L)
       s.rows[2].outputShape shouldBe "(None, 16)"
       s.trainableParams shouldBe 1040L
       s.nonTrainableParams shouldBe 0L

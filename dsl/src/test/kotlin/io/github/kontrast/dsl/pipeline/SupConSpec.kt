@@ -48,8 +48,8 @@ class SupConSpec : FunSpec({
     tiny().use { m ->
       val s = m.summary(print = false)
       s.title shouldBe "supcon"
-      s.rows.map { it.name } shouldBe listOf("view1", "view2", "class", "encoder", "projector", "supcon")
-      s.rows.map { it.params } shouldBe listOf(0L, 0L, 0L, 632L, 408L, 0L)
+      s.rows.map { it.name } shouldBe listOf("view1", "view2", "class", "encoder", "projector", "supcon", "loss_form")
+      s.rows.map { it.params } shouldBe listOf(0L, 0L, 0L, 632L, 408L, 0L, 0L)
       val unlabelled = ArrayDataset(TwoViewData.fixedViews(8, seed = 3).arrays.filterKeys { it != Batch.CLASS })
       shouldThrow<IllegalArgumentException> { m.fit(unlabelled, epochs = 1, batchSize = 8) }.message shouldContain "the batch has no array 'class'"
     }
