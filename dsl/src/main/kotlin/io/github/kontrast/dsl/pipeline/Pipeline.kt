@@ -13,6 +13,7 @@ import io.github.kontrast.dsl.engine.Trainer
 import io.github.kontrast.dsl.engine.Verbosity
 import io.github.kontrast.dsl.layers.ModelSummary
 import io.github.kontrast.dsl.optim.Optimizer
+import io.github.kontrast.dsl.precision.Precision
 import java.nio.file.Path
 
 /**
@@ -42,6 +43,9 @@ abstract class Pipeline protected constructor(
   /** The optimizer the pipeline trains with. */
   val optimizer: Optimizer = settings.optimizer
 
+  /** What the encoders compute in (see [Precision]); losses are always float32. */
+  val precision: Precision = settings.precision
+
   private val compiled: CompiledGraph
   private val trainer: Trainer
 
@@ -49,7 +53,7 @@ abstract class Pipeline protected constructor(
   val embedding: EmbeddingSpec?
 
   init {
-    val g = GraphBuilder(seed)
+    val g = GraphBuilder(seed, settings.precision)
     val built = try {
       val scope = PipelineGraph(g)
       definition.build(scope)
@@ -210,5 +214,11 @@ abstract class Pipeline protected constructor(
  * @property seed seed of the weights, the batch order and the random ops.
  * @property optimizer the optimizer the pipeline trains with.
  * @property verbosity how much fit prints.
+ * @property precision what the encoders compute in; float32 by default.
  */
-class PipelineSettings(val seed: Long, val optimizer: Optimizer, val verbosity: Verbosity)
+class PipelineSettings @JvmOverloads constructor(
+  val seed: Long,
+  val optimizer: Optimizer,
+  val verbosity: Verbosity,
+  val precision: Precision = Precision.FLOAT32,
+)

@@ -4,6 +4,7 @@ import io.github.kontrast.dsl.engine.Verbosity
 import io.github.kontrast.dsl.layers.Sequential
 import io.github.kontrast.dsl.layers.SequentialBuilder
 import io.github.kontrast.dsl.optim.Optimizer
+import io.github.kontrast.dsl.precision.Precision
 
 /**
  * The settings every pipeline builder shares: seed, input shape, encoder, optimizer (with its
@@ -36,6 +37,12 @@ abstract class PipelineBuilder<B : PipelineBuilder<B, M>, M : Pipeline> protecte
   /** What fit prints. */
   var verbosity: Verbosity = Verbosity.PROGRESS_BAR
 
+  /**
+   * What the encoders compute in: [Precision.FLOAT32] (the default), [Precision.BFLOAT16] or
+   * [Precision.FLOAT16] (with loss scaling). Weights stay float32 and losses are float32.
+   */
+  var precision: Precision = Precision.FLOAT32
+
   /** Shorthand for [verbosity]: true = epoch lines without a progress bar ([Verbosity.EPOCHS]). */
   var quiet: Boolean
     get() = verbosity != Verbosity.PROGRESS_BAR
@@ -64,6 +71,9 @@ abstract class PipelineBuilder<B : PipelineBuilder<B, M>, M : Pipeline> protecte
   /** Sets [optimizer], e.g. `optimizer(Optimizers.adam(1e-3))` from Java. */
   fun optimizer(optimizer: Optimizer): B = self.also { this.optimizer = optimizer }
 
+  /** Sets [precision], e.g. `precision(Precision.BFLOAT16)` from Java. */
+  fun precision(precision: Precision): B = self.also { this.precision = precision }
+
   /** Sets [verbosity], what fit prints. */
   fun verbosity(verbosity: Verbosity): B = self.also { this.verbosity = verbosity }
 
@@ -77,5 +87,5 @@ abstract class PipelineBuilder<B : PipelineBuilder<B, M>, M : Pipeline> protecte
   abstract fun build(): M
 
   /** The shared settings as the [Pipeline] constructor takes them. */
-  protected fun settings(): PipelineSettings = PipelineSettings(seed, optimizer, verbosity)
+  protected fun settings(): PipelineSettings = PipelineSettings(seed, optimizer, verbosity, precision)
 }
