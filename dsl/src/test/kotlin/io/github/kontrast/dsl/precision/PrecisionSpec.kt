@@ -77,7 +77,7 @@ class PrecisionSpec : FunSpec({
       types.filterKeys { it.startsWith("MaxPool") }.values.toSet() shouldBe setOf(DataType.DT_BFLOAT16)
       // batch norm stays float32: its mean and variance want float32 sums
       types.filterKeys { it.startsWith("Rsqrt:") }.values.toSet() shouldBe setOf(DataType.DT_FLOAT)
-      types.filterKeys { it.startsWith("Variable") }.values.toSet() shouldBe setOf(DataType.DT_FLOAT)
+      types.filterKeys { it.startsWith("Variable") }.values.toSet() shouldBe setOf(DataType.DT_FLOAT_REF)
     }
   }
 
