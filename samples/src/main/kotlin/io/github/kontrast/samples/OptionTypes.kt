@@ -1,5 +1,6 @@
 package io.github.kontrast.samples
 
+import io.github.kontrast.dsl.precision.Precision
 import picocli.CommandLine.ITypeConverter
 import picocli.CommandLine.TypeConversionException
 
@@ -28,6 +29,16 @@ class Seed : ITypeConverter<Long> {
 class Fraction : ITypeConverter<Double> {
   override fun convert(value: String): Double =
     value.toDoubleOrNull()?.takeIf { it in 0.0..1.0 } ?: throw TypeConversionException("expected a number from 0 to 1, got '$value'")
+}
+
+/** A [Precision] by name: float32, bfloat16 (bf16) or float16 (fp16). */
+class PrecisionName : ITypeConverter<Precision> {
+  override fun convert(value: String): Precision =
+    try {
+      Precision.of(value)
+    } catch (e: IllegalArgumentException) {
+      throw TypeConversionException("expected float32, bfloat16 (bf16) or float16 (fp16), got '$value'")
+    }
 }
 
 private fun wholeNumber(value: String, min: Int): Int =

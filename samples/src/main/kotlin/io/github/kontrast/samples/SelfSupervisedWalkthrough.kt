@@ -13,6 +13,7 @@ import io.github.kontrast.dsl.eval.KnnClassifier
 import io.github.kontrast.dsl.eval.LinearProbe
 import io.github.kontrast.dsl.mocoV3
 import io.github.kontrast.dsl.pipeline.SelfSupervisedModel
+import io.github.kontrast.dsl.precision.Precision
 import io.github.kontrast.dsl.plot.Plots
 import io.github.kontrast.dsl.plot.pcaScatter
 import io.github.kontrast.dsl.plot.plot
@@ -76,6 +77,9 @@ abstract class SelfSupervisedWalkthrough : Walkthrough() {
   @Option(names = ["--min-knn-gain"], paramLabel = "X", converter = [Fraction::class], description = ["exit with status 1 unless k-NN accuracy beats the random encoder's by at least X (for CI)"])
   var minKnnGain: Double? = null
 
+  @Option(names = ["--precision"], paramLabel = "TYPE", converter = [PrecisionName::class], description = ["what the encoder computes in: float32 (default), bfloat16 or float16; weights and the loss stay float32"])
+  var precision: Precision = Precision.FLOAT32
+
   override fun call(): Int {
     val dir = out ?: Paths.get("out", "$name-${method.option}")
     Files.createDirectories(dir)
@@ -86,7 +90,7 @@ abstract class SelfSupervisedWalkthrough : Walkthrough() {
     println("Pre-training: ${train.size} images, ${method.option}, $epochs epochs at batch $batchSize; evaluation: ${test.size} test images")
     val views = train.views(recipe, seed)
     val steps = epochs.toLong() * ((train.size + batchSize - 1) / batchSize)
-    build(method, seed, steps, quiet).use { model ->
+    build(method, seed, steps, quiet, precision).use { model ->
       model.summary()
       val embed = EmbeddingFunction { model.embed(it, 256) }
       val knn = KnnClassifier.create()
@@ -114,6 +118,7 @@ abstract class SelfSupervisedWalkthrough : Walkthrough() {
         "epochs" to epochs,
         "batch_size" to batchSize,
         "seed" to seed,
+        "precision" to precision.name,
         "train_loss" to history["loss"],
         "knn_accuracy" to knnAccuracy,
         "linear_probe_accuracy" to probeAccuracy,
@@ -156,13 +161,17 @@ abstract class SelfSupervisedWalkthrough : Walkthrough() {
   }
 
   companion object {
-    /** Each method with the library's defaults, the small CNN encoder, and Adam with warmup + cosine over [steps]. */
-    fun build(method: Method, seed: Long, steps: Long, quiet: Boolean): SelfSupervisedModel = when (method) {
-      Method.SIMCLR -> simclr { this.seed = seed; trainingSteps = steps; this.quiet = quiet }
-      Method.MOCO -> mocoV3 { this.seed = seed; trainingSteps = steps; this.quiet = quiet }
-      Method.SIMSIAM -> simsiam { this.seed = seed; trainingSteps = steps; this.quiet = quiet }
-      Method.SWAV -> swav { this.seed = seed; trainingSteps = steps; this.quiet = quiet }
-      Method.SUPCON -> supCon { this.seed = seed; trainingSteps = steps; this.quiet = quiet }
+    /**
+     * Each method with the library's defaults, the small CNN encoder, and Adam with warmup + cosine
+     * over [steps]; [precision] is what the encoder and projector compute in.
+     */
+    @JvmOverloads
+    fun build(method: Method, seed: Long, steps: Long, quiet: Boolean, precision: Precision = Precision.FLOAT32): SelfSupervisedModel = when (method) {
+      Method.SIMCLR -> simclr { this.seed = seed; trainingSteps = steps; this.quiet = quiet; this.precision = precision }
+      Method.MOCO -> mocoV3 { this.seed = seed; trainingSteps = steps; this.quiet = quiet; this.precision = precision }
+      Method.SIMSIAM -> simsiam { this.seed = seed; trainingSteps = steps; this.quiet = quiet; this.precision = precision }
+      Method.SWAV -> swav { this.seed = seed; trainingSteps = steps; this.quiet = quiet; this.precision = precision }
+      Method.SUPCON -> supCon { this.seed = seed; trainingSteps = steps; this.quiet = quiet; this.precision = precision }
     }
   }
 }

@@ -4,6 +4,7 @@ import io.github.kontrast.dsl.data.ArrayDataset
 import io.github.kontrast.dsl.data.Mnist
 import io.github.kontrast.dsl.engine.History
 import io.github.kontrast.dsl.pipeline.SiameseModel
+import io.github.kontrast.dsl.precision.Precision
 import io.github.kontrast.dsl.siamese
 import io.github.kontrast.dsl.plot.Plots
 import io.github.kontrast.dsl.plot.pairsGrid
@@ -48,6 +49,9 @@ class SiameseMnistWalkthrough : Walkthrough() {
   @Option(names = ["--export"], paramLabel = "DIR", description = ["after training, write the encoder there as a TensorFlow SavedModel (serving_default: image -> embedding)"])
   var export: Path? = null
 
+  @Option(names = ["--precision"], paramLabel = "TYPE", converter = [PrecisionName::class], description = ["what the encoder computes in: float32 (default), bfloat16 or float16; weights and the loss stay float32"])
+  var precision: Precision = Precision.FLOAT32
+
   private val epochs get() = training.epochs
   private val batchSize get() = training.batchSize
   private val seed get() = training.seed
@@ -75,7 +79,7 @@ class SiameseMnistWalkthrough : Walkthrough() {
     save(pairsGrid(trainPairs.head(6)), out.resolve("training-pairs"))
 
     // Steps 5-7: the twin, the distance, the loss (label 1 = similar, 1/2 factors, margin 1)
-    siameseModel(seed, training.quiet).use { model ->
+    siameseModel(seed, training.quiet, precision).use { model ->
       model.summary()
 
       // Step 8: train with validation, or what is left of it after a checkpoint
@@ -119,10 +123,12 @@ class SiameseMnistWalkthrough : Walkthrough() {
   }
 
   companion object {
-    /** Document 001's network, as the DSL writes it. */
-    fun siameseModel(seed: Long, quiet: Boolean): SiameseModel = siamese {
+    /** Document 001's network, as the DSL writes it; [precision] is what its twin computes in. */
+    @JvmOverloads
+    fun siameseModel(seed: Long, quiet: Boolean, precision: Precision = Precision.FLOAT32): SiameseModel = siamese {
       this.seed = seed
       this.quiet = quiet
+      this.precision = precision
       input(28, 28, 1)
       encoder {
         conv2d(128, 2, activation = relu)
@@ -157,6 +163,7 @@ class SiameseMnistWalkthrough : Walkthrough() {
     val h = history.history
     val metrics = linkedMapOf<String, Any?>(
       "document" to "001",
+      "precision" to precision.name,
       "dataset" to dataset,
       "epochs" to epochs,
       "batch_size" to batchSize,

@@ -9,6 +9,7 @@ import io.github.kontrast.dsl.metrics.MetricTensors
 import io.github.kontrast.dsl.optim.Optimizer
 import io.github.kontrast.dsl.optim.Parameter
 import io.github.kontrast.dsl.optim.StepInputs
+import io.github.kontrast.dsl.precision.Precision
 import org.tensorflow.Graph
 import org.tensorflow.Operand
 import org.tensorflow.ndarray.Shape
@@ -38,8 +39,14 @@ import java.util.function.LongToDoubleFunction
  *   and the per-step random ops with it unless given another seed.
  * @property device the device the ops built through [tf] are placed on ("/GPU:0", see [SessionConfig.device]);
  *   null: TensorFlow places them.
+ * @property precision what the encoders applied in this graph compute in (see [Precision]) and how
+ *   [compile] scales the loss; [Precision.FLOAT32] by default.
  */
-class GraphBuilder @JvmOverloads constructor(val seed: Long, val device: String? = null) : AutoCloseable {
+class GraphBuilder @JvmOverloads constructor(
+  val seed: Long,
+  val device: String? = null,
+  val precision: Precision = Precision.FLOAT32,
+) : AutoCloseable {
   /** The graph being built. */
   val graph = Graph()
 
@@ -68,7 +75,7 @@ class GraphBuilder @JvmOverloads constructor(val seed: Long, val device: String?
     tf.withName("kontrast.step").placeholder(TFloat32::class.java, Placeholder.shape(Shape.scalar()))
 
   /** What layers' forward passes read; one context for the whole graph so random seeds stay distinct. */
-  val forward = ForwardContext(tf, training, stepSeed)
+  val forward = ForwardContext(tf, training, stepSeed, precision)
 
   private val inputs = LinkedHashMap<String, InputSpec>()
   private val afterStep = mutableListOf<(Ops) -> Op>()
@@ -221,16 +228,22 @@ class GraphBuilder @JvmOverloads constructor(val seed: Long, val device: String?
       // a variable outside the loss's graph makes TensorFlow itself refuse, naming only the op: find it first
       val upstream = graph.subgraphTo(setOf<Operand<*>>(total))
       params.firstOrNull { it.variable.op() !in upstream }?.let { unreached(it) }
-      val grads = tf.gradients(total, params.map { it.variable })
-      val pairs = params.mapIndexed { i, p ->
-        @Suppress("UNCHECKED_CAST")
-        val g = grads.dy<TFloat32>(i) as Operand<TFloat32>?
-        // upstream but behind a stopGradient: TF Java gives an output without an operation, not null
-        if (g == null || !reaches(g)) unreached(p)
-        p to g
+      fun gradientsOf(loss: Operand<TFloat32>): List<Operand<TFloat32>> {
+        val grads = tf.gradients(loss, params.map { it.variable })
+        return params.mapIndexed { i, p ->
+          @Suppress("UNCHECKED_CAST")
+          val g = grads.dy<TFloat32>(i) as Operand<TFloat32>?
+          // upstream but behind a stopGradient: TF Java gives an output without an operation, not null
+          if (g == null || !reaches(g)) unreached(p)
+          g
+        }
       }
+      // float16's loss scaling: the optimizer gets unscaled gradients that are dead on an overflowing step
+      val scaling = if (precision.lossScale.isActive) LossScaling.build(tf, total, params, precision.lossScale, variables, ::gradientsOf) else null
+      val pairs = scaling?.gradients ?: params.zip(gradientsOf(total))
       val apply = optimizer.applyGradients(tf.withSubScope("optimizer"), pairs, StepInputs(learningRate, step), variables)
-      val stepOp = tf.withControlDependencies(listOf(apply) + forward.updateOps).withName("kontrast.train_step").noOp()
+      val stepOp = tf.withControlDependencies(listOf(apply) + forward.updateOps + listOfNotNull(scaling?.update))
+        .withName("kontrast.train_step").noOp()
       val after = afterStep.map { it(tf.withControlDependencies(listOf<Op>(stepOp))) }
       trainTarget = if (after.isEmpty()) stepOp else tf.withControlDependencies(after).withName("kontrast.after_step").noOp()
     }

@@ -45,9 +45,13 @@ object Activations {
 
   /** Exact GELU, x * Phi(x) = x/2 * (1 + erf(x / sqrt 2)), as Keras' default (approximate = false). */
   @JvmField val gelu: Activation = of("gelu") { tf, x ->
-    val half = tf.math.mul(x, tf.constant(0.5f))
-    val erf = tf.math.erf(tf.math.mul(x, tf.constant((1.0 / Math.sqrt(2.0)).toFloat())))
-    tf.math.mul(half, tf.math.add(erf, tf.constant(1f)))
+    // constants in x's type, so that gelu also runs in bfloat16 or float16
+    @Suppress("UNCHECKED_CAST")
+    fun c(v: Float): Operand<TFloat32> =
+      if (x.type() == TFloat32::class.java) tf.constant(v) else tf.dtypes.cast(tf.constant(v), x.type()) as Operand<TFloat32>
+    val half = tf.math.mul(x, c(0.5f))
+    val erf = tf.math.erf(tf.math.mul(x, c((1.0 / Math.sqrt(2.0)).toFloat())))
+    tf.math.mul(half, tf.math.add(erf, c(1f)))
   }
 
   /** x for x > 0, [alpha] * x otherwise. Keras' LeakyReLU default slope is 0.3 (tf.nn's is 0.2). */

@@ -12,6 +12,9 @@ class ActivationLayer @JvmOverloads constructor(val activation: Activation, name
   override val typeName get() = "Activation"
   override val kerasName get() = "activation"
 
+  /** Computes in a reduced precision when the model does (see [Layer.reducedPrecision]). */
+  override val reducedPrecision get() = true
+
   override fun outputShape(input: IntArray): IntArray = input.copyOf()
 
   override fun forward(ctx: ForwardContext, x: Operand<*>, params: Map<String, Operand<TFloat32>>): Operand<TFloat32> =

@@ -15,6 +15,9 @@ class AvgPool2D @JvmOverloads constructor(
   override val typeName get() = "AveragePooling2D"
   override val kerasName get() = "average_pooling2d"
 
+  /** Computes in a reduced precision when the model does (see [Layer.reducedPrecision]). */
+  override val reducedPrecision get() = true
+
   override fun forward(ctx: ForwardContext, x: Operand<*>, params: Map<String, Operand<TFloat32>>): Operand<TFloat32> =
     ctx.tf.nn.avgPool(floats(ctx, x), windowSizes, windowStrides, padding.tfName)
 }

@@ -40,6 +40,9 @@ class Conv2D @JvmOverloads constructor(
   override val typeName get() = "Conv2D"
   override val kerasName get() = "conv2d"
 
+  /** Computes in a reduced precision when the model does (see [Layer.reducedPrecision]). */
+  override val reducedPrecision get() = true
+
   override fun outputShape(input: IntArray): IntArray {
     requireRank(input, 3, "[height, width, channels]")
     val h = windowOutput(input[0], kernelHeight, strideHeight, padding)

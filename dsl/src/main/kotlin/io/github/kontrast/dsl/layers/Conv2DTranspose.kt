@@ -46,6 +46,9 @@ class Conv2DTranspose @JvmOverloads constructor(
   override val typeName get() = "Conv2DTranspose"
   override val kerasName get() = "conv2d_transpose"
 
+  /** Computes in a reduced precision when the model does (see [Layer.reducedPrecision]). */
+  override val reducedPrecision get() = true
+
   override fun outputShape(input: IntArray): IntArray {
     requireRank(input, 3, "[height, width, channels]")
     return intArrayOf(grown(input[0], kernelHeight, strideHeight), grown(input[1], kernelWidth, strideWidth), filters)

@@ -27,6 +27,9 @@ class Dense @JvmOverloads constructor(
   override val typeName get() = "Dense"
   override val kerasName get() = "dense"
 
+  /** Computes in a reduced precision when the model does (see [Layer.reducedPrecision]). */
+  override val reducedPrecision get() = true
+
   override fun outputShape(input: IntArray): IntArray {
     require(input.isNotEmpty()) { "$typeName needs at least one dimension per example, got a scalar" }
     return input.copyOf().also { it[it.size - 1] = units }

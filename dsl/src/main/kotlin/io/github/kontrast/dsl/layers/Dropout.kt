@@ -18,6 +18,9 @@ class Dropout @JvmOverloads constructor(val rate: Float, name: String? = null) :
   override val typeName get() = "Dropout"
   override val kerasName get() = "dropout"
 
+  /** Computes in a reduced precision when the model does (see [Layer.reducedPrecision]). */
+  override val reducedPrecision get() = true
+
   override fun outputShape(input: IntArray): IntArray = input.copyOf()
 
   override fun forward(ctx: ForwardContext, x: Operand<*>, params: Map<String, Operand<TFloat32>>): Operand<TFloat32> {
@@ -28,6 +31,6 @@ class Dropout @JvmOverloads constructor(val rate: Float, name: String? = null) :
     val keep = tf.math.sub(tf.constant(1f), tf.math.mul(ctx.training, tf.constant(rate)))
     val u = tf.random.statelessRandomUniform(tf.shape(input), ctx.nextSeed(), TFloat32::class.java)
     val mask = tf.math.div(tf.math.floor(tf.math.add(u, keep)), keep)
-    return tf.math.mul(input, tf.stopGradient(mask))
+    return tf.math.mul(input, tf.stopGradient(sameType(ctx, mask, input)))
   }
 }

@@ -8,6 +8,9 @@ class Flatten @JvmOverloads constructor(name: String? = null) : Layer(name) {
   override val typeName get() = "Flatten"
   override val kerasName get() = "flatten"
 
+  /** Computes in a reduced precision when the model does (see [Layer.reducedPrecision]). */
+  override val reducedPrecision get() = true
+
   override fun outputShape(input: IntArray): IntArray = intArrayOf(input.fold(1) { a, b -> a * b })
 
   override fun forward(ctx: ForwardContext, x: Operand<*>, params: Map<String, Operand<TFloat32>>): Operand<TFloat32> {

@@ -1,5 +1,6 @@
 package io.github.kontrast.dsl.layers
 
+import io.github.kontrast.dsl.precision.Precision
 import org.tensorflow.Operand
 import org.tensorflow.op.Op
 import org.tensorflow.op.Ops
@@ -10,15 +11,17 @@ import org.tensorflow.types.TInt64
  * What a layer's forward pass may read besides its input: the graph's ops, the training flag
  * (1 while training, 0 in inference, fed per run), a per-step random seed for stateless random
  * ops, and a place to register update ops (batch norm's moving averages) that the engine runs
- * with the train step.
+ * with the train step, and the [precision] models compute in.
  */
-class ForwardContext(
+class ForwardContext @JvmOverloads constructor(
   /** The graph's ops. */
   val tf: Ops,
   /** 1.0 in a training step, 0.0 otherwise: a float scalar so layers blend with it arithmetically. */
   val training: Operand<TFloat32>,
   /** A [2] int64 seed that changes every step; see [nextSeed]. */
   private val stepSeed: Operand<TInt64>,
+  /** What [SequentialInstance.apply] computes in: float32, or a reduced type for the layers that allow it. */
+  val precision: Precision = Precision.FLOAT32,
 ) {
   private var randomOps = 0L
   private val updates = mutableListOf<Op>()

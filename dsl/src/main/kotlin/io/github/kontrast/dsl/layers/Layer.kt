@@ -31,6 +31,16 @@ abstract class Layer(name: String?) {
   /** The element type this layer reads. */
   open val inputType: ElementType get() = ElementType.FLOAT
 
+  /**
+   * Whether this layer may compute in a reduced [io.github.kontrast.dsl.precision.Precision]
+   * (bfloat16, float16). When true and the model runs reduced, [SequentialInstance.apply] hands
+   * [forward] its input and parameters cast to the compute type, and the `Operand<TFloat32>`
+   * handles then carry that type: the layer must build only type-generic ops (no float32
+   * constants mixed into the data path). False (the default) keeps the layer in float32, for
+   * layers whose sums or statistics want float32 accumulation.
+   */
+  open val reducedPrecision: Boolean get() = false
+
   /** Output shape for an input of [input]; throws IllegalArgumentException if it cannot take it. */
   abstract fun outputShape(input: IntArray): IntArray
 
@@ -46,9 +56,16 @@ abstract class Layer(name: String?) {
     }
   }
 
+  /** [x] as floats: unchanged when float32 or the context's reduced compute type, else cast to float32. */
   @Suppress("UNCHECKED_CAST")
   protected fun floats(ctx: ForwardContext, x: Operand<*>): Operand<TFloat32> =
-    if (x.type() == TFloat32::class.java) x as Operand<TFloat32> else ctx.tf.dtypes.cast(x, TFloat32::class.java)
+    if (x.type() == TFloat32::class.java || x.type() == ctx.precision.computeType) x as Operand<TFloat32>
+    else ctx.tf.dtypes.cast(x, TFloat32::class.java)
+
+  /** [value] (a float32 mask or constant) in [like]'s type, so that it mixes with reduced-precision activations. */
+  @Suppress("UNCHECKED_CAST")
+  protected fun sameType(ctx: ForwardContext, value: Operand<TFloat32>, like: Operand<*>): Operand<TFloat32> =
+    if (like.type() == TFloat32::class.java) value else ctx.tf.dtypes.cast(value, like.type()) as Operand<TFloat32>
 
   @Suppress("UNCHECKED_CAST")
   protected fun ints(ctx: ForwardContext, x: Operand<*>): Operand<TInt32> =

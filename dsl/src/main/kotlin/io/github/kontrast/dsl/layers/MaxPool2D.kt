@@ -15,6 +15,9 @@ class MaxPool2D @JvmOverloads constructor(
   override val typeName get() = "MaxPooling2D"
   override val kerasName get() = "max_pooling2d"
 
+  /** Computes in a reduced precision when the model does (see [Layer.reducedPrecision]). */
+  override val reducedPrecision get() = true
+
   override fun forward(ctx: ForwardContext, x: Operand<*>, params: Map<String, Operand<TFloat32>>): Operand<TFloat32> {
     val tf = ctx.tf
     return tf.nn.maxPool(

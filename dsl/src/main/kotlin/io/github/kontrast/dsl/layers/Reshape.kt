@@ -23,6 +23,9 @@ class Reshape @JvmOverloads constructor(targetShape: IntArray, name: String? = n
   override val typeName get() = "Reshape"
   override val kerasName get() = "reshape"
 
+  /** Computes in a reduced precision when the model does (see [Layer.reducedPrecision]). */
+  override val reducedPrecision get() = true
+
   override fun outputShape(input: IntArray): IntArray {
     val n = input.fold(1) { a, b -> a * b }
     val known = target.filter { it != -1 }.fold(1) { a, b -> a * b }

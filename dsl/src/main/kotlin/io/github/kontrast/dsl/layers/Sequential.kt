@@ -130,8 +130,33 @@ class SequentialInstance internal constructor(
       "model '${model.name}' expects inputs of shape ${ModelSummary.shape(inputShape)}, got ${dims.contentToString()}"
     }
     var y: Operand<*> = x
-    model.layers.forEachIndexed { i, layer -> y = layer.forward(ctx, y, params[i]) }
+    if (!ctx.precision.isReduced) {
+      model.layers.forEachIndexed { i, layer -> y = layer.forward(ctx, y, params[i]) }
+    } else {
+      model.layers.forEachIndexed { i, layer -> y = reduced(ctx, layer, y, params[i]) }
+      if (y.type() != TFloat32::class.java) y = ctx.tf.dtypes.cast(y, TFloat32::class.java)
+    }
     @Suppress("UNCHECKED_CAST")
     return y as Operand<TFloat32>
+  }
+
+  /**
+   * One layer under a reduced precision: a layer that allows it gets its float input and its
+   * float32 variables cast to the compute type (the casts' gradients carry the updates back to
+   * the float32 variables); any other layer gets a float32 input and its variables as they are.
+   * Casts appear only where the type changes.
+   */
+  @Suppress("UNCHECKED_CAST")
+  private fun reduced(ctx: ForwardContext, layer: Layer, x: Operand<*>, vars: Map<String, Variable<TFloat32>>): Operand<*> {
+    val tf = ctx.tf
+    val compute = ctx.precision.computeType
+    val isFloat = x.type() == TFloat32::class.java || x.type() == compute
+    return if (layer.reducedPrecision && layer.inputType == ElementType.FLOAT) {
+      val input = if (x.type() == compute) x else tf.dtypes.cast(x, compute)
+      layer.forward(ctx, input, vars.mapValues { (_, v) -> tf.dtypes.cast(v, compute) as Operand<TFloat32> })
+    } else {
+      val input = if (isFloat && x.type() != TFloat32::class.java) tf.dtypes.cast(x, TFloat32::class.java) else x
+      layer.forward(ctx, input, vars)
+    }
   }
 }

@@ -14,6 +14,7 @@ import io.github.kontrast.dsl.engine.Trainer
 import io.github.kontrast.dsl.engine.Verbosity
 import io.github.kontrast.dsl.layers.ModelSummary
 import io.github.kontrast.dsl.optim.Optimizer
+import io.github.kontrast.dsl.precision.Precision
 import java.nio.file.Path
 
 /**
@@ -49,6 +50,9 @@ abstract class Pipeline protected constructor(
   /** The TensorFlow session's options the pipeline runs with ([PipelineBuilder.session]). */
   val session: SessionConfig = settings.session
 
+  /** What the encoders compute in (see [Precision]); losses are always float32. */
+  val precision: Precision = settings.precision
+
   private val compiled: CompiledGraph
   private val trainer: Trainer
 
@@ -56,7 +60,7 @@ abstract class Pipeline protected constructor(
   val embedding: EmbeddingSpec?
 
   init {
-    val g = GraphBuilder(seed, settings.session.device)
+    val g = GraphBuilder(seed, settings.session.device, settings.precision)
     val built = try {
       val scope = PipelineGraph(g, settings.batchSize)
       definition.build(scope)
@@ -235,6 +239,7 @@ abstract class Pipeline protected constructor(
  * @property seed seed of the weights, the batch order and the random ops.
  * @property optimizer the optimizer the pipeline trains with.
  * @property verbosity how much fit prints.
+ * @property precision what the encoders compute in; float32 by default.
  */
 class PipelineSettings @JvmOverloads constructor(
   val seed: Long,
@@ -244,4 +249,5 @@ class PipelineSettings @JvmOverloads constructor(
   val batchSize: Int? = null,
   /** The TensorFlow session's options (see [PipelineBuilder.session]). */
   val session: SessionConfig = SessionConfig.DEFAULT,
+  val precision: Precision = Precision.FLOAT32,
 )

@@ -6,6 +6,7 @@ import io.github.kontrast.dsl.engine.Verbosity
 import io.github.kontrast.dsl.layers.Sequential
 import io.github.kontrast.dsl.layers.SequentialBuilder
 import io.github.kontrast.dsl.optim.Optimizer
+import io.github.kontrast.dsl.precision.Precision
 
 /**
  * The settings every pipeline builder shares: seed, input shape, encoder, optimizer (with its
@@ -50,6 +51,12 @@ abstract class PipelineBuilder<B : PipelineBuilder<B, M>, M : Pipeline> protecte
       require(value == null || value > 0) { "batchSize: expected a static batch size > 0 (or null), got $value" }
       field = value
     }
+
+  /**
+   * What the encoders compute in: [Precision.FLOAT32] (the default), [Precision.BFLOAT16] or
+   * [Precision.FLOAT16] (with loss scaling). Weights stay float32 and losses are float32.
+   */
+  var precision: Precision = Precision.FLOAT32
 
   /** Shorthand for [verbosity]: true = epoch lines without a progress bar ([Verbosity.EPOCHS]). */
   var quiet: Boolean
@@ -96,6 +103,9 @@ abstract class PipelineBuilder<B : PipelineBuilder<B, M>, M : Pipeline> protecte
   /** Kotlin: `session { device = "/GPU:0"; allowGrowth = true }`, starting from the current [session]. */
   fun session(block: SessionConfigBuilder.() -> Unit): B = session(SessionConfigBuilder(session).apply(block).build())
 
+  /** Sets [precision], e.g. `precision(Precision.BFLOAT16)` from Java. */
+  fun precision(precision: Precision): B = self.also { this.precision = precision }
+
   /** Sets [verbosity], what fit prints. */
   fun verbosity(verbosity: Verbosity): B = self.also { this.verbosity = verbosity }
 
@@ -109,5 +119,5 @@ abstract class PipelineBuilder<B : PipelineBuilder<B, M>, M : Pipeline> protecte
   abstract fun build(): M
 
   /** The shared settings as the [Pipeline] constructor takes them. */
-  protected fun settings(): PipelineSettings = PipelineSettings(seed, optimizer, verbosity, batchSize, session)
+  protected fun settings(): PipelineSettings = PipelineSettings(seed, optimizer, verbosity, batchSize, session, precision)
 }

@@ -79,7 +79,7 @@ abstract class SelfSupervisedBuilder<B : SelfSupervisedBuilder<B, M>, M : Pipeli
   }
 
   /** The shared settings with [chosenOptimizer]. */
-  protected fun selfSupervisedSettings(): PipelineSettings = PipelineSettings(seed, chosenOptimizer(), verbosity, batchSize, session)
+  protected fun selfSupervisedSettings(): PipelineSettings = PipelineSettings(seed, chosenOptimizer(), verbosity, batchSize, session, precision)
 
   /** The encoder set, or the default. */
   protected fun chosenEncoder(): Sequential = encoder ?: Encoders.smallCnn()
