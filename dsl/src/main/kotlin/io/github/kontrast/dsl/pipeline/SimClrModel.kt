@@ -6,7 +6,7 @@ import io.github.kontrast.losses.NtXentLoss
 
 /**
  * SimCLR (Chen et al. 2020; document 004): both views through the [encoder] (h) and the
- * [projector] (z), NT-Xent over the 2B projections ([loss], temperature 0.5 by default), every
+ * [projector] (z), NT-Xent over the 2B projections ([loss], temperature 0.1 by default), every
  * other view in the batch a negative. One loss term, "nt_xent". Outputs "z1" and "z2"; the
  * embedding is h.
  *

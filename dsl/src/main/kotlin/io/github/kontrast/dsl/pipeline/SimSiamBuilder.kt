@@ -9,8 +9,9 @@ import io.github.kontrast.dsl.layers.SequentialBuilder
  * [SelfSupervisedBuilder].
  *
  * Defaults: [Encoders.smallCnn]; projector `mlp(256, 128, layers = 3, batchNorm = true,
- * lastBatchNorm = true)` and predictor `mlp(32, 128, batchNorm = true)`, SimSiam's heads
- * narrowed with the paper's 4:1 bottleneck in the predictor; the stop-gradient on.
+ * lastBatchNorm = true)` and predictor `mlp(512, 128, batchNorm = true)`, SimSiam's heads
+ * narrowed for 28x28 images; the stop-gradient on. The predictor widens (as BYOL's and MoCo v3's
+ * do) instead of keeping the paper's 4:1 bottleneck, which at a 128-wide z leaves 32 units.
  */
 class SimSiamBuilder : SelfSupervisedBuilder<SimSiamBuilder, SimSiamModel>() {
   /** The predictor on top of the projector; null: the default above. */
@@ -33,7 +34,8 @@ class SimSiamBuilder : SelfSupervisedBuilder<SimSiamBuilder, SimSiamModel>() {
     selfSupervisedSettings(),
     chosenEncoder(),
     projector ?: mlp(256, 128, layers = 3, batchNorm = true, lastBatchNorm = true),
-    predictor ?: mlp(32, 128, batchNorm = true, name = "predictor"),
+    // hidden 32 (a 4:1 bottleneck) kept MNIST k-NN at 0.877 vs 0.872 random; 128/256/512 gave 0.896/0.904/0.907
+    predictor ?: mlp(512, 128, batchNorm = true, name = "predictor"),
     inputShape,
     stopGradient,
     preprocessing,
