@@ -13,12 +13,15 @@ import org.tensorflow.types.TFloat32
 import org.tensorflow.types.TInt32
 import java.util.Collections
 import java.util.WeakHashMap
+import java.util.concurrent.atomic.AtomicInteger
 
 /**
  * The collective ops of one worker's graph in a data-parallel group of [size] workers: the
  * all-reduce of the gradients and of the step's statistics, and the all-gather of embeddings for
- * the losses ([AllGather]). Every worker builds the same graph in the same order, so the instance
- * keys drawn here from a counter agree across workers without any exchange.
+ * the losses ([AllGather]). Every worker builds the same graphs in the same order, so the instance
+ * keys drawn from a counter agree across workers without any exchange. The counter is the
+ * process's, not the graph's: a worker that has moved on to its next graph must not meet a peer
+ * still running the previous one under the same keys.
  *
  * The engine creates one per graph when the graph is built inside [DataParallel.replicate]; a
  * method reads it from `PipelineGraph.collectives` to gather its negatives.
@@ -37,9 +40,7 @@ class Collectives internal constructor(private val graph: Graph, val size: Int, 
 
   override fun size(): Int = size
 
-  private var nextKey = 1
-
-  private fun instanceKey(tf: Ops): Operand<TInt32> = tf.constant(nextKey++)
+  private fun instanceKey(tf: Ops): Operand<TInt32> = tf.constant(keys.getAndIncrement())
 
   /**
    * The element-wise sum of [x] over the workers, or with [mean] the average: TensorFlow's
@@ -48,7 +49,7 @@ class Collectives internal constructor(private val graph: Graph, val size: Int, 
    */
   @JvmOverloads
   fun allReduce(tf: Ops, x: Operand<TFloat32>, mean: Boolean = false): Operand<TFloat32> {
-    val op = graph.opBuilder("CollectiveReduceV2", tf.scope().makeOpName("CollectiveReduceV2"), tf.scope())
+    val op = tf.scope().env().opBuilder("CollectiveReduceV2", tf.scope().makeOpName("CollectiveReduceV2"), tf.scope())
       .addInput(x.asOutput())
       .addInput(tf.constant(size).asOutput())
       .addInput(tf.constant(GROUP_KEY).asOutput())
@@ -103,19 +104,24 @@ class Collectives internal constructor(private val graph: Graph, val size: Int, 
 
   private fun minusOnesAfterFirst(tf: Ops, x: Operand<TFloat32>) = tf.constant(IntArray(rankOf(x) - 1) { -1 })
 
-  /** The gradient of CollectiveGatherV2 on this worker: every worker's upstream gradient summed, this worker's rows of it. */
+  /**
+   * The gradient of CollectiveGatherV2 on this worker: every worker's upstream gradient summed,
+   * this worker's block of it. It runs while TensorFlow holds the graph's lock, so it builds ops
+   * only and asks the graph nothing (a shape query would wait for that lock forever).
+   */
   private fun gatherGradient(tf: Ops, input: Output<*>, upstream: Output<*>): Operand<TFloat32> {
     @Suppress("UNCHECKED_CAST")
     val summed = allReduce(tf, upstream as Operand<TFloat32>)
-    val rows = tf.gather(tf.shape(input, TInt32::class.java), tf.constant(intArrayOf(0)), tf.constant(0))
-    val n = input.shape().numDimensions()
-    val begin = tf.concat(listOf(tf.math.mul(rows, tf.constant(rankInGroup)), tf.constant(IntArray(n - 1))), tf.constant(0))
-    val extent = tf.concat(listOf(rows, tf.constant(IntArray(n - 1) { -1 })), tf.constant(0))
-    return tf.slice(summed, begin, extent)
+    val blocks = tf.reshape(summed, tf.constant(intArrayOf(size, -1)))
+    val mine = tf.gather(blocks, tf.constant(rankInGroup), tf.constant(0))
+    return tf.reshape(mine, tf.shape(input, TInt32::class.java))
   }
 
   private companion object {
     const val GROUP_KEY = 1
+
+    /** The next collective instance key of this process. */
+    val keys = AtomicInteger(1)
 
     /** The group of each graph, for the gradient function, which TensorFlow registers per op type and process. */
     val groups: MutableMap<Graph, Collectives> = Collections.synchronizedMap(WeakHashMap())
