@@ -5,6 +5,9 @@ import io.github.kontrast.dsl.augment.Augmentations
 import io.github.kontrast.dsl.augment.augmentation
 import io.github.kontrast.dsl.augment.views
 import io.github.kontrast.dsl.data.FashionMnist
+import io.github.kontrast.dsl.distributed.ClusterSpec
+import io.github.kontrast.dsl.distributed.DataParallel
+import io.github.kontrast.dsl.distributed.DataParallelOptions
 import io.github.kontrast.dsl.data.Mnist
 import io.github.kontrast.dsl.data.TrainTestImages
 import io.github.kontrast.dsl.engine.History
@@ -74,6 +77,16 @@ abstract class SelfSupervisedWalkthrough : Walkthrough() {
   @Option(names = ["--export"], paramLabel = "DIR", description = ["after training, write the encoder there as a TensorFlow SavedModel (serving_default: image -> embedding)"])
   var export: Path? = null
 
+  @Option(names = ["--workers"], paramLabel = "N", converter = [Count::class], description = ["train data-parallel on N processes on this machine, one per worker, all-reducing over loopback; worker 0 evaluates, writes the results and a checkpoint after each epoch, from which a restarted run resumes (default \${DEFAULT-VALUE})"])
+  var workers: Int = 1
+
+  // set by the --workers launcher on each worker process it starts
+  @Option(names = ["--worker-rank"], hidden = true)
+  var workerRank: Int? = null
+
+  @Option(names = ["--worker-ports"], hidden = true, split = ",")
+  var workerPorts: List<Int>? = null
+
   @Option(names = ["--min-knn-gain"], paramLabel = "X", converter = [Fraction::class], description = ["exit with status 1 unless k-NN accuracy beats the random encoder's by at least X (for CI)"])
   var minKnnGain: Double? = null
 
@@ -81,6 +94,9 @@ abstract class SelfSupervisedWalkthrough : Walkthrough() {
   var precision: Precision = Precision.FLOAT32
 
   override fun call(): Int {
+    if (workers > 1 && workerRank == null) return LocalWorkers.launch(workers)
+    val cluster = workerRank?.let { ClusterSpec.localhost(checkNotNull(workerPorts) { "--worker-rank needs --worker-ports" }, it) }
+    val lead = cluster == null || cluster.rank == 0
     val dir = out ?: Paths.get("out", "$name-${method.option}")
     Files.createDirectories(dir)
     val set = load()
@@ -90,19 +106,25 @@ abstract class SelfSupervisedWalkthrough : Walkthrough() {
     println("Pre-training: ${train.size} images, ${method.option}, $epochs epochs at batch $batchSize; evaluation: ${test.size} test images")
     val views = train.views(recipe, seed)
     val steps = epochs.toLong() * ((train.size + batchSize - 1) / batchSize)
-    build(method, seed, steps, quiet, precision).use { model ->
-      model.summary()
+    val replica = cluster?.let { c -> DataParallel.replicate(c) { build(method, seed, steps, quiet || !lead, precision) } }
+    (replica ?: build(method, seed, steps, quiet, precision)).use { model ->
+      if (lead) model.summary()
       val embed = EmbeddingFunction { model.embed(it, 256) }
       val knn = KnnClassifier.create()
       val probe = LinearProbe.create()
       // the same encoder before any training: what the pre-training has to beat
-      val randomKnn = knn.evaluate(embed, train, test)
-      val randomProbe = probe.evaluate(embed, train, test).accuracy
-      println(String.format(Locale.ROOT, "Random encoder: k-NN %.4f, linear probe %.4f", randomKnn, randomProbe))
+      val randomKnn = if (lead) knn.evaluate(embed, train, test) else Double.NaN
+      val randomProbe = if (lead) probe.evaluate(embed, train, test).accuracy else Double.NaN
+      if (lead) println(String.format(Locale.ROOT, "Random encoder: k-NN %.4f, linear probe %.4f", randomKnn, randomProbe))
 
       val started = System.nanoTime()
-      val history = model.fit(views, epochs = epochs, batchSize = batchSize)
+      val history = if (cluster == null) {
+        model.fit(views, epochs = epochs, batchSize = batchSize)
+      } else {
+        DataParallel.fit(model, cluster, views, DataParallelOptions(epochs, batchSize, dir.resolve("checkpoint.ktck")))
+      }
       val seconds = (System.nanoTime() - started) / 1e9
+      if (!lead) return LocalWorkers.awaitRelease()
       val knnAccuracy = knn.evaluate(embed, train, test)
       val probeAccuracy = probe.evaluate(embed, train, test).accuracy
       println(String.format(Locale.ROOT, "Pre-trained encoder: k-NN %.4f, linear probe %.4f", knnAccuracy, probeAccuracy))
@@ -117,6 +139,7 @@ abstract class SelfSupervisedWalkthrough : Walkthrough() {
         "test_images" to test.size,
         "epochs" to epochs,
         "batch_size" to batchSize,
+        "workers" to workers,
         "seed" to seed,
         "precision" to precision.name,
         "train_loss" to history["loss"],

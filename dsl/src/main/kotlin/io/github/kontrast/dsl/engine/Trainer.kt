@@ -4,6 +4,7 @@ import io.github.kontrast.dsl.data.Batch
 import io.github.kontrast.dsl.data.Dataset
 import io.github.kontrast.dsl.data.FloatHostArray
 import io.github.kontrast.dsl.data.HostArray
+import io.github.kontrast.dsl.distributed.CollectiveServer
 import org.tensorflow.Session
 import org.tensorflow.Tensor
 import org.tensorflow.types.TFloat32
@@ -32,7 +33,8 @@ class Trainer @JvmOverloads constructor(
 ) : AutoCloseable {
   private val session = run {
     Devices.check(sessionConfig)?.let { System.err.println("kontrast: $it") }
-    Session(compiled.graph, sessionConfig.toConfigProto())
+    // a data-parallel graph runs on this process's TensorFlow server, where its collectives meet the other workers'
+    if (compiled.builder.collectives != null) CollectiveServer.openSession(compiled.graph) else Session(compiled.graph, sessionConfig.toConfigProto())
   }
   private val feeder = BatchFeeder(compiled, seed)
   private val io = CheckpointIO(session, compiled.variables)

@@ -1,0 +1,123 @@
+package io.github.kontrast.dsl.distributed
+
+import io.github.kontrast.dsl.data.ArrayDataset
+import io.github.kontrast.dsl.engine.BatchResult
+import io.github.kontrast.dsl.engine.Callback
+import io.github.kontrast.dsl.engine.TrainingControl
+import io.github.kontrast.dsl.pipeline.SimClrModel
+import io.github.kontrast.dsl.pipeline.TwoViewData
+import io.github.kontrast.dsl.simclr
+import org.tensorflow.Graph
+import org.tensorflow.Operand
+import org.tensorflow.ndarray.Shape
+import org.tensorflow.ndarray.buffer.DataBuffers
+import org.tensorflow.op.Ops
+import org.tensorflow.types.TFloat32
+import java.nio.file.Files
+import java.nio.file.Path
+import java.util.concurrent.TimeUnit
+
+/**
+ * What the data-parallel specs train, the same in the test JVM (one worker) and in the worker
+ * processes: SimCLR with the specs' small encoder on fixed views of 40 8x8 images, global batch
+ * 8, one epoch of 5 steps, Adam at 1e-2 (large enough that a wrong gradient moves the weights).
+ */
+object TwoWorkers {
+  const val EXAMPLES = 40
+  const val GLOBAL_BATCH = 8
+
+  fun data(): ArrayDataset = TwoViewData.fixedViews(EXAMPLES, seed = 2)
+
+  fun simclr(): SimClrModel = simclr {
+    seed = 3
+    input(*TwoViewData.SHAPE)
+    encoder(TwoViewData.encoder())
+    projector = mlp(16, 8)
+    loss = ntXent(0.5f)
+    optimizer = adam(1e-2)
+    verbosity = TwoViewData.SILENT
+  }
+
+  /** Records every step's loss. */
+  class StepLosses : Callback() {
+    val losses = mutableListOf<Double>()
+    override fun onBatchEnd(batch: BatchResult, control: TrainingControl) {
+      losses += batch.loss
+    }
+  }
+
+  /** Rank r's local rows for the gather probe: 2 x 3, value 100 r + 10 i + j. */
+  fun probeRows(rank: Int): FloatArray = FloatArray(6) { k -> 100f * rank + 10f * (k / 3) + (k % 3) }
+
+  /** Rank r's weights on the gathered 4 x 3 matrix: (r + 1) * (1 + 3 i + j). */
+  fun probeWeights(rank: Int): FloatArray = FloatArray(12) { k -> (rank + 1f) * (1 + k) }
+
+  /**
+   * Builds L = sum(W_r * gather(x_r)) on this worker and returns the gathered rows followed by
+   * dL/dx_r, as the worker computes them.
+   */
+  fun gatherProbe(cluster: ClusterSpec): Pair<FloatArray, FloatArray> = Graph().use { g ->
+    val c = DataParallel.replicate(cluster) { DataParallel.collectivesFor(g) }!!
+    val tf = Ops.create(g)
+    fun const(v: FloatArray, rows: Long): Operand<TFloat32> = tf.constant(Shape.of(rows, 3), DataBuffers.of(v, true, false))
+    val x = const(probeRows(cluster.rank), 2)
+    val all = c.gather(tf, x)
+    val loss = tf.reduceSum(tf.math.mul(const(probeWeights(cluster.rank), 4), all), tf.constant(intArrayOf(0, 1)))
+    val grad = tf.gradients(loss, listOf(x)).dy<TFloat32>(0)
+    CollectiveServer.openSession(g).use { s ->
+      s.runner().fetch(all).fetch(grad).run().use { r ->
+        val a = r.get(0) as TFloat32
+        val d = r.get(1) as TFloat32
+        FloatArray(12) { a.getFloat((it / 3).toLong(), (it % 3).toLong()) } to FloatArray(6) { d.getFloat((it / 3).toLong(), (it % 3).toLong()) }
+      }
+    }
+  }
+
+  /**
+   * Starts two worker JVMs ([main]) on free loopback ports, waits for both (at most [timeoutSeconds])
+   * and returns the directory they wrote into.
+   */
+  fun run(dir: Path, timeoutSeconds: Long = 240): Path {
+    val ports = listOf(ClusterSpec.freePort(), ClusterSpec.freePort())
+    val java = Path.of(System.getProperty("java.home"), "bin", "java").toString()
+    val processes = (0..1).map { rank ->
+      val cmd = mutableListOf(java, "-cp", System.getProperty("java.class.path"))
+      System.getProperty("org.bytedeco.javacpp.cachedir")?.let { cmd += "-Dorg.bytedeco.javacpp.cachedir=$it" }
+      cmd += listOf(TwoWorkers::class.java.name, ports.joinToString(","), rank.toString(), dir.toString())
+      ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("worker-$rank.log").toFile())
+        .also { it.environment()["TF_CPP_MIN_LOG_LEVEL"] = "2" }.start()
+    }
+    try {
+      processes.forEachIndexed { rank, p ->
+        check(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) { "worker $rank did not finish in $timeoutSeconds s; its log: ${log(dir, rank)}" }
+        check(p.exitValue() == 0) { "worker $rank exited with ${p.exitValue()}; its log: ${log(dir, rank)}" }
+      }
+    } finally {
+      processes.forEach { it.destroyForcibly() }
+    }
+    return dir
+  }
+
+  private fun log(dir: Path, rank: Int) = dir.resolve("worker-$rank.log").let { if (Files.exists(it)) Files.readString(it).takeLast(4000) else "(none)" }
+
+  /** One worker: the gather probe, then SimCLR data-parallel; writes probe-r.txt, losses-r.txt and weights-r.ktck into the directory. */
+  @JvmStatic
+  fun main(args: Array<String>) {
+    val cluster = ClusterSpec.localhost(args[0].split(',').map { it.toInt() }, args[1].toInt())
+    val dir = Path.of(args[2])
+    val r = cluster.rank
+    val (gathered, grad) = gatherProbe(cluster)
+    Files.writeString(dir.resolve("probe-$r.txt"), gathered.joinToString(",") + "\n" + grad.joinToString(","))
+    val steps = StepLosses()
+    DataParallel.replicate(cluster) { simclr() }.use { m ->
+      DataParallel.fit(m, cluster, data(), DataParallelOptions(epochs = 1, batchSize = GLOBAL_BATCH, callbacks = listOf(steps)))
+      m.save(dir.resolve("weights-$r.ktck"))
+    }
+    Files.writeString(dir.resolve("losses-$r.txt"), steps.losses.joinToString(","))
+    // a barrier: a worker serves its buffers to the others until they are done with their last step
+    Files.writeString(dir.resolve("done-$r"), "")
+    while ((0 until cluster.size).any { !Files.exists(dir.resolve("done-$it")) }) Thread.sleep(50)
+    // the TensorFlow server cannot be shut down: the process ends it
+    System.exit(0)
+  }
+}
