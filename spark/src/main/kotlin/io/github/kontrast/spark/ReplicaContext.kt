@@ -1,0 +1,39 @@
+package io.github.kontrast.spark
+
+import java.io.Serializable
+
+/**
+ * What one barrier task knows about the gang it belongs to: the address of every task's TF server
+ * by rank, and its own rank. Every task of a launch sees the same [workers], in the same order
+ * (rank = the task's partition), so each can build the same cluster definition.
+ *
+ * @property workers `host:port` of each task, index = rank; the port is one the task found free.
+ * @property rank this task's rank, 0 to `workers.size - 1` (its partition).
+ * @property stageAttempt Spark's attempt number of the barrier stage: 0 first, higher after a restart of the gang.
+ */
+class ReplicaContext(val workers: List<String>, val rank: Int, val stageAttempt: Int) : Serializable {
+  init {
+    require(workers.isNotEmpty()) { "workers must not be empty" }
+    require(rank in workers.indices) { "rank must be in 0..${workers.size - 1}, got $rank" }
+  }
+
+  /** Number of tasks in the gang. */
+  val size: Int get() = workers.size
+
+  /** This task's own `host:port`. */
+  val address: String get() = workers[rank]
+
+  /** The port this task may bind its server to. */
+  val port: Int get() = address.substringAfterLast(':').toInt()
+
+  override fun toString() = "ReplicaContext(rank $rank of $size, $workers, attempt $stageAttempt)"
+
+  override fun equals(other: Any?) =
+    other is ReplicaContext && other.workers == workers && other.rank == rank && other.stageAttempt == stageAttempt
+
+  override fun hashCode() = (workers.hashCode() * 31 + rank) * 31 + stageAttempt
+
+  private companion object {
+    private const val serialVersionUID = 1L
+  }
+}
