@@ -75,7 +75,8 @@ object BarrierLauncher {
       val host = task.getTaskInfos().getOrNull(rank)?.address()?.substringBeforeLast(':')?.takeIf { it.isNotEmpty() }
         ?: InetAddress.getLocalHost().hostAddress
       val messages = task.allGather("$rank $host:${freePort()}").toList()
-      val context = ReplicaContext(addressesByRank(messages), rank, task.stageAttemptNumber())
+      val gpus = task.resourcesJMap()["gpu"]?.addresses()?.toList() ?: emptyList()
+      val context = ReplicaContext(addressesByRank(messages), rank, task.stageAttemptNumber(), gpus)
       val result = worker.run(context, CollectionConverters.asJava(partition))
       task.barrier()
       return CollectionConverters.asScala(listOf<Any>(RankedResult(rank, result)).iterator())

@@ -22,6 +22,8 @@ class BarrierLauncherSpec : FunSpec({
     results[0].context.workers shouldHaveSize 2
     results[0].context.port shouldNotBe results[1].context.port
     results.forEach { it.context.address shouldBe it.context.workers[it.context.rank] }
+    // no GPU scheduling here: no GPUs assigned
+    results.forEach { it.context.gpus shouldBe emptyList() }
     // local-cluster: each task ran in its own executor process, neither of them this one
     val driver = ManagementFactory.getRuntimeMXBean().pid
     results[0].pid shouldNotBe results[1].pid
