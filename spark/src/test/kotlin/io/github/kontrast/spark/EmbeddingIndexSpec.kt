@@ -8,6 +8,7 @@ import io.github.kontrast.dsl.siamese
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.engine.spec.tempdir
+import io.kotest.matchers.doubles.plusOrMinus
 import io.kotest.matchers.doubles.shouldBeLessThan
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
@@ -70,6 +71,24 @@ class EmbeddingIndexSpec : FunSpec({
         for (i in 0 until 10) abs(got[q][i].score - want[q][i].score).toDouble() shouldBeLessThan 1e-5
       }
     }
+  }
+
+  test("the EmbedAndIndex application: images from Parquet to embeddings and 2 shards, the same as the steps above") {
+    val images = dir.resolve("images.parquet").toString()
+    ImageFrames.of(session, train.gather(IntArray(500) { it }), partitions = 2).write().parquet(images)
+    val args = arrayOf("--model", modelDir.toString(), "--images", images, "--embeddings", dir.resolve("app-embeddings").toString(),
+      "--index", dir.resolve("app-index").toString(), "--shards", "2")
+    EmbedAndIndex.run(session, EmbedAndIndex.parse(args))!!.use { index ->
+      index.shardCount shouldBe 2
+      index.size shouldBe 500L
+      // query with image 7's own embedding: it is its own nearest neighbour
+      val hit = index.search(expected.data.copyOfRange(7 * 16, 8 * 16), 1).single()
+      hit.id shouldBe 7L
+      hit.score.toDouble() shouldBe (1.0 plusOrMinus 1e-5)
+    }
+    shouldThrow<IllegalArgumentException> { EmbedAndIndex.parse(arrayOf("--model", "m", "--images", "i")) }.message shouldContain "--embeddings is missing"
+    shouldThrow<IllegalArgumentException> { EmbedAndIndex.parse(args + arrayOf("--shard", "3")) }.message shouldContain "unknown option '--shard'"
+    shouldThrow<IllegalArgumentException> { EmbedAndIndex.parse(args + arrayOf("--similarity", "l2")) }.message shouldContain "must be cosine or dot_product, got 'l2'"
   }
 
   test("bad input is named: a missing column, an image of the wrong size, a folder that is not empty") {
