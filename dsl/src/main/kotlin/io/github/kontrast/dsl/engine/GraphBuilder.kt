@@ -1,5 +1,7 @@
 package io.github.kontrast.dsl.engine
 
+import io.github.kontrast.dsl.distributed.Collectives
+import io.github.kontrast.dsl.distributed.DataParallel
 import io.github.kontrast.dsl.layers.ElementType
 import io.github.kontrast.dsl.layers.ForwardContext
 import io.github.kontrast.dsl.layers.ParamSpec
@@ -46,6 +48,13 @@ class GraphBuilder(val seed: Long) : AutoCloseable {
 
   /** Every variable of the graph. */
   val variables = VariableStore(tf, seed)
+
+  /**
+   * The collective ops of data-parallel training when this graph is built inside
+   * [DataParallel.replicate] with two or more workers, else null. With them, [compile] averages
+   * the gradients and the step's statistics over the workers, and losses can gather negatives.
+   */
+  val collectives: Collectives? = DataParallel.collectivesFor(graph)
 
   internal val trainingFlag: Operand<TBool> = tf.withName("kontrast.training").placeholderWithDefault(tf.constant(false), Shape.scalar())
 
@@ -207,7 +216,9 @@ class GraphBuilder(val seed: Long) : AutoCloseable {
     val statParts = mutableListOf(total)
     if (lossTerms.size > 1) lossTerms.forEach { statParts += it.value }
     metrics.values.forEach { statParts += it.sum; statParts += it.count }
-    val stats = tf.withName("kontrast.stats").stack(statParts)
+    // data-parallel: every worker reports the group's values, the mean over workers of equal-sized slices
+    val stats = collectives?.let { tf.withName("kontrast.stats").identity(it.allReduce(tf, tf.stack(statParts), mean = true)) }
+      ?: tf.withName("kontrast.stats").stack(statParts)
 
     var trainTarget: Op? = null
     if (optimizer != null) {
@@ -226,7 +237,7 @@ class GraphBuilder(val seed: Long) : AutoCloseable {
         // upstream but behind a stopGradient: TF Java gives an output without an operation, not null
         if (g == null || !reaches(g)) unreached(p)
         p to g
-      }
+      }.let { local -> collectives?.allReduceGradients(tf, local) ?: local }
       val apply = optimizer.applyGradients(tf.withSubScope("optimizer"), pairs, StepInputs(learningRate, step), variables)
       val stepOp = tf.withControlDependencies(listOf(apply) + forward.updateOps).withName("kontrast.train_step").noOp()
       val after = afterStep.map { it(tf.withControlDependencies(listOf<Op>(stepOp))) }

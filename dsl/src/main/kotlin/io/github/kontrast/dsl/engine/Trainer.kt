@@ -4,6 +4,7 @@ import io.github.kontrast.dsl.data.Batch
 import io.github.kontrast.dsl.data.Dataset
 import io.github.kontrast.dsl.data.FloatHostArray
 import io.github.kontrast.dsl.data.HostArray
+import io.github.kontrast.dsl.distributed.CollectiveServer
 import org.tensorflow.Session
 import org.tensorflow.Tensor
 import org.tensorflow.types.TFloat32
@@ -24,7 +25,8 @@ import java.nio.file.Path
  * @property seed the seed of the batch order and the dropout masks; by default the graph builder's seed.
  */
 class Trainer(val compiled: CompiledGraph, val seed: Long = compiled.builder.seed) : AutoCloseable {
-  private val session = Session(compiled.graph)
+  // a data-parallel graph runs on this process's TensorFlow server, where its collectives meet the other workers'
+  private val session = if (compiled.builder.collectives != null) CollectiveServer.openSession(compiled.graph) else Session(compiled.graph)
   private val feeder = BatchFeeder(compiled, seed)
   private val io = CheckpointIO(session, compiled.variables)
   private var closed = false

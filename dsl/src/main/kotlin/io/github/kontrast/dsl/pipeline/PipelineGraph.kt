@@ -1,5 +1,6 @@
 package io.github.kontrast.dsl.pipeline
 
+import io.github.kontrast.dsl.distributed.Collectives
 import io.github.kontrast.dsl.engine.GraphBuilder
 import io.github.kontrast.dsl.engine.MomentumSchedule
 import io.github.kontrast.dsl.layers.ElementType
@@ -31,6 +32,12 @@ class PipelineGraph internal constructor(val builder: GraphBuilder) {
 
   /** What layers read: the training flag, the step's seeds. */
   val forward: ForwardContext get() = builder.forward
+
+  /**
+   * The collectives of data-parallel training ([GraphBuilder.collectives]), null on one worker. A
+   * contrastive method passes them to its loss's gathered form, so its negatives are every worker's.
+   */
+  val collectives: Collectives? get() = builder.collectives
 
   /** Every variable of the graph (extra state such as a learnable temperature goes here). */
   val variables: VariableStore get() = builder.variables

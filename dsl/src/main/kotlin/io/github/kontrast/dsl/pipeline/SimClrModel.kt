@@ -3,11 +3,13 @@ package io.github.kontrast.dsl.pipeline
 import io.github.kontrast.dsl.layers.ModelSummary
 import io.github.kontrast.dsl.layers.Sequential
 import io.github.kontrast.losses.NtXentLoss
+import io.github.kontrast.losses.distributed.GatheredNtXent
 
 /**
  * SimCLR (Chen et al. 2020; document 004): both views through the [encoder] (h) and the
  * [projector] (z), NT-Xent over the 2B projections ([loss], temperature 0.5 by default), every
- * other view in the batch a negative. One loss term, "nt_xent". Outputs "z1" and "z2"; the
+ * other view in the batch a negative (in data-parallel training every view of every worker:
+ * [GatheredNtXent]). One loss term, "nt_xent". Outputs "z1" and "z2"; the
  * embedding is h.
  *
  * Built by [SimClrBuilder] (`simclr { ... }` in Kotlin, `SimClr.builder()...build()` in Java).
@@ -33,7 +35,8 @@ class SimClrModel internal constructor(
     fun graph(encoder: Sequential, projector: Sequential, shape: IntArray, loss: NtXentLoss, preprocessing: Preprocessing) = GraphDefinition { g ->
       val v = TwoViews(g, shape, encoder, preprocessing)
       val (z1, z2) = v.both(v.head(projector, v.representation, "projector"), v.h1, v.h2)
-      g.addLoss("nt_xent", loss.call(g.tf, z1, z2))
+      val collectives = g.collectives
+      g.addLoss("nt_xent", if (collectives == null) loss.call(g.tf, z1, z2) else GatheredNtXent(loss).call(g.tf, z1, z2, collectives))
       g.addOutput(Z1, z1)
       g.addOutput(Z2, z2)
     }
