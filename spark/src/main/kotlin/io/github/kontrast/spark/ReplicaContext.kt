@@ -1,5 +1,6 @@
 package io.github.kontrast.spark
 
+import io.github.kontrast.dsl.distributed.ClusterSpec
 import java.io.Serializable
 
 /**
@@ -29,6 +30,9 @@ class ReplicaContext @JvmOverloads constructor(
 
   /** This task's own `host:port`. */
   val address: String get() = workers[rank]
+
+  /** The cluster as data-parallel training takes it ([io.github.kontrast.dsl.distributed.DataParallel]). */
+  fun clusterSpec(): ClusterSpec = ClusterSpec(workers, rank)
 
   /** The port this task may bind its server to. */
   val port: Int get() = address.substringAfterLast(':').toInt()

@@ -1,5 +1,6 @@
 package io.github.kontrast.spark
 
+import io.github.kontrast.dsl.distributed.ClusterSpec
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldHaveSize
@@ -22,6 +23,8 @@ class BarrierLauncherSpec : FunSpec({
     results[0].context.workers shouldHaveSize 2
     results[0].context.port shouldNotBe results[1].context.port
     results.forEach { it.context.address shouldBe it.context.workers[it.context.rank] }
+    // the cluster as data-parallel training takes it
+    results.forEach { it.context.clusterSpec() shouldBe ClusterSpec(it.context.workers, it.context.rank) }
     // no GPU scheduling here: no GPUs assigned
     results.forEach { it.context.gpus shouldBe emptyList() }
     // local-cluster: each task ran in its own executor process, neither of them this one
