@@ -59,6 +59,21 @@ class LarsSpec : FunSpec({
     run.weightsAfterStep[0][0][1] shouldBe (4.0 - 0.125 * (0.8 + 0.8) plusOrMinus 1e-6)
   }
 
+  test("weights and a denominator of norm below 1 still get the trust ratio, not the fallback") {
+    // ||w|| = 0.5, ||g|| = 1: trust = 0.1 * 0.5 / (1 + 0.2 * 0.5) = 0.05 / 1.1;
+    // step = 0.5 * trust * (g + 0.2 w) = (0.025 / 1.1) * (0.66, 0.88) = (0.015, 0.02)
+    val problem = ConstantGradient(doubleArrayOf(0.3, 0.4), doubleArrayOf(0.6, 0.8))
+    val run = runOptimizer(lars(0.5, momentum = 0.0, weightDecay = 0.2, eta = 0.1), problem, listOf(0.5))
+    run.weightsAfterStep[0][0][0] shouldBe (0.285 plusOrMinus 1e-6)
+    run.weightsAfterStep[0][0][1] shouldBe (0.38 plusOrMinus 1e-6)
+    // a gradient ten times smaller: denominator 0.1 + 0.2 * 0.5 = 0.2, trust = 0.05 / 0.2 = 0.25;
+    // step = 0.5 * 0.25 * (0.06 + 0.06, 0.08 + 0.08) = (0.015, 0.02) again (the trust ratio undoes the scale)
+    val small = ConstantGradient(doubleArrayOf(0.3, 0.4), doubleArrayOf(0.06, 0.08))
+    val smallRun = runOptimizer(lars(0.5, momentum = 0.0, weightDecay = 0.2, eta = 0.1), small, listOf(0.5))
+    smallRun.weightsAfterStep[0][0][0] shouldBe (0.285 plusOrMinus 1e-6)
+    smallRun.weightsAfterStep[0][0][1] shouldBe (0.38 plusOrMinus 1e-6)
+  }
+
   test("zero weights fall back to a trust ratio of 1") {
     val problem = ConstantGradient(doubleArrayOf(0.0, 0.0), doubleArrayOf(0.6, 0.8))
     val run = runOptimizer(lars(0.5, momentum = 0.0, weightDecay = 0.2, eta = 0.1), problem, listOf(0.5))

@@ -27,6 +27,30 @@ class ParameterFilterSpec : FunSpec({
     either.matches("ab") shouldBe false
     shouldThrow<IllegalArgumentException> { ParameterFilter.nameContains() }.message shouldContain "parts: expected at least one substring"
   }
+
+  test("every part and every filter is consulted, the first as much as the last; nameContains is case-sensitive") {
+    val parts = ParameterFilter.nameContains("proj", "head", "temp")
+    listOf("projection/kernel", "head/bias", "log_temperature").forEach { withClue(it) { parts.matches(it) shouldBe true } }
+    parts.matches("encoder/kernel") shouldBe false
+    parts.matches("Projection/kernel") shouldBe false
+    ParameterFilter.nameContains("Head").matches("head/kernel") shouldBe false
+    val either = ParameterFilter.anyOf(ParameterFilter.nameContains("x"), ParameterFilter.nameContains("y"))
+    either.matches("ax") shouldBe true
+    either.matches("ay") shouldBe true
+    ParameterFilter.anyOf().matches("anything") shouldBe false
+    shouldThrow<IllegalArgumentException> { ParameterFilter.nameContains("head", "") }
+      .message shouldContain "parts: expected non-empty substrings, got [head, ]"
+  }
+
+  test("bias and normalization names: every segment is read, in any case; a marker inside a longer word does not count") {
+    val f = ParameterFilter.BIASES_AND_NORMALIZATION
+    // the marker in the first, a middle or the last segment, with each separator
+    listOf("bias/kernel", "model/Bias/kernel", "a.b", "BETA:0", "block1:bn_conv/kernel", "x/my_batch_norm_2/moving")
+      .forEach { name -> withClue(name) { f.matches(name) shouldBe true } }
+    // "b" and "beta" only as whole segments; "bn" only at a segment's start
+    listOf("kernel", "dense/kernel_b", "alphabeta/kernel", "dense/w_bn", "embedding/abias")
+      .forEach { name -> withClue(name) { f.matches(name) shouldBe false } }
+  }
 })
 
 private inline fun <T> withClue(clue: String, block: () -> T): T = io.kotest.assertions.withClue(clue, block)
