@@ -10,7 +10,6 @@ import io.github.kontrast.dsl.engine.Callback
 import io.github.kontrast.dsl.engine.TrainingControl
 import io.github.kontrast.dsl.engine.Verbosity
 import io.github.kontrast.dsl.simclr
-import io.github.kontrast.losses.NtXentLoss
 import kotlin.system.exitProcess
 
 /**
@@ -41,7 +40,8 @@ fun timeSimclr(batch: Int, steps: Int, warmup: Int, chunkRows: Int, seed: Long =
       this.seed = seed
       trainingSteps = (steps + warmup).toLong()
       verbosity = Verbosity.SILENT
-      if (chunkRows > 0) loss = NtXentLoss.create().withChunkRows(chunkRows)
+      batchSize = batch   // static, so that the loss can take the chunked form
+      if (chunkRows > 0) chunkRows(chunkRows) else fullMatrix()
     }.use { model ->
       val timer = object : Callback() {
         private var last = 0L
