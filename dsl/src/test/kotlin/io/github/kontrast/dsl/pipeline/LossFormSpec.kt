@@ -108,10 +108,10 @@ class LossFormSpec : FunSpec({
         before shouldBe (f.evaluate(data).getValue("loss") plusOrMinus 1e-5 * before)
         // the training step's loss against the full form computed eagerly from the losses module on z1, z2
         val trained = lossMatches(c, data, listOf(SelfSupervisedModel.Z1, SelfSupervisedModel.Z2)) { tf, o ->
-          NtXentLoss.create().call(tf, o.getValue(SelfSupervisedModel.Z1), o.getValue(SelfSupervisedModel.Z2))
+          NtXentLoss.create().withTemperature(c.loss.temperature()).call(tf, o.getValue(SelfSupervisedModel.Z1), o.getValue(SelfSupervisedModel.Z2))
         }
         val trainedFull = lossMatches(f, data, listOf(SelfSupervisedModel.Z1, SelfSupervisedModel.Z2)) { tf, o ->
-          NtXentLoss.create().call(tf, o.getValue(SelfSupervisedModel.Z1), o.getValue(SelfSupervisedModel.Z2))
+          NtXentLoss.create().withTemperature(c.loss.temperature()).call(tf, o.getValue(SelfSupervisedModel.Z1), o.getValue(SelfSupervisedModel.Z2))
         }
         trained shouldBe (trainedFull plusOrMinus 1e-5 * trainedFull)
         // after the same SGD update both encoders embed alike: the gradients agree
