@@ -55,6 +55,14 @@ object DataParallel {
   }
 
   /**
+   * The number of workers of the replica being built now: the cluster's size inside [replicate],
+   * 1 outside. A builder reads it to size what depends on the global batch (the gathered
+   * similarity matrix of a contrastive loss has every worker's views as columns).
+   */
+  @JvmStatic
+  fun workers(): Int = scope.get()?.size ?: 1
+
+  /**
    * The collectives of a graph built now: non-null only inside [replicate] with two or more
    * workers. The engine's graph builder calls it once per graph.
    */

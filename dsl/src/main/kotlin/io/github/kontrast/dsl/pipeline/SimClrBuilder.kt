@@ -1,5 +1,6 @@
 package io.github.kontrast.dsl.pipeline
 
+import io.github.kontrast.dsl.distributed.DataParallel
 import io.github.kontrast.losses.NtXentLoss
 
 /**
@@ -27,7 +28,8 @@ class SimClrBuilder : SelfSupervisedBuilder<SimClrBuilder, SimClrModel>(), LossF
 
   override fun build(): SimClrModel {
     val views = batchSize?.let { 2L * it }
-    val plan = lossForm.plan(views, views, loss.chunkRows())
+    // data-parallel: this worker's views against every worker's
+    val plan = lossForm.plan(views, views?.times(DataParallel.workers()), loss.chunkRows())
     return SimClrModel(selfSupervisedSettings(), chosenEncoder(), projector ?: mlp(128, 64), inputShape, loss.withChunkRows(plan.chunkRows), plan, preprocessing)
   }
 

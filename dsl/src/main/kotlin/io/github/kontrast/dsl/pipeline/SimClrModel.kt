@@ -9,7 +9,7 @@ import io.github.kontrast.losses.distributed.GatheredNtXent
  * SimCLR (Chen et al. 2020; document 004): both views through the [encoder] (h) and the
  * [projector] (z), NT-Xent over the 2B projections ([loss], temperature 0.1 by default), every
  * other view in the batch a negative (in data-parallel training every view of every worker:
- * [GatheredNtXent]). One loss term, "nt_xent". Outputs "z1" and "z2"; the
+ * [GatheredNtXent], in row blocks too when [lossPlan] chose them). One loss term, "nt_xent". Outputs "z1" and "z2"; the
  * embedding is h.
  *
  * Built by [SimClrBuilder] (`simclr { ... }` in Kotlin, `SimClr.builder()...build()` in Java).
@@ -38,7 +38,7 @@ class SimClrModel internal constructor(
       val v = TwoViews(g, shape, encoder, preprocessing)
       val (z1, z2) = v.both(v.head(projector, v.representation, "projector"), v.h1, v.h2)
       val collectives = g.collectives
-      g.addLoss("nt_xent", if (collectives == null) loss.call(g.tf, g.lossInput(z1), g.lossInput(z2)) else GatheredNtXent(loss).call(g.tf, z1, z2, collectives))
+      g.addLoss("nt_xent", if (collectives == null) loss.call(g.tf, g.lossInput(z1), g.lossInput(z2)) else GatheredNtXent(loss).call(g.tf, g.lossInput(z1), g.lossInput(z2), collectives))
       g.addOutput(Z1, z1)
       g.addOutput(Z2, z2)
     }

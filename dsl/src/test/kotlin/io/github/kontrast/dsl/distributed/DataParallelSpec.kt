@@ -27,29 +27,44 @@ class DataParallelSpec : FunSpec({
     }
   }
 
-  test("SimCLR on 2 workers gives the single worker's loss at every step and its weights after 5 steps") {
-    val single = TwoWorkers.StepLosses()
-    val reference = TwoWorkers.simclr().use { m ->
+  val single = TwoWorkers.StepLosses()
+  val reference by lazy {
+    TwoWorkers.simclr().use { m ->
       m.fit(TwoWorkers.data(), epochs = 1, batchSize = TwoWorkers.GLOBAL_BATCH, callbacks = listOf(single))
       m.engine.checkpoint()
     }
-    single.losses.size shouldBe 5
-    for (rank in 0..1) {
-      val losses = Files.readString(dir.resolve("losses-$rank.txt")).split(',').map { it.toDouble() }
-      losses.size shouldBe 5
-      losses.zip(single.losses).forEach { (a, b) -> abs(a - b) shouldBeLessThan 1e-5 * maxOf(1.0, abs(b)) }
-      val weights = Checkpoint.read(dir.resolve("weights-$rank.ktck"))
-      weights.step shouldBe 5L
-      weights.values.keys shouldBe reference.values.keys
-      for ((path, t) in reference.values) {
-        val other = weights.values.getValue(path).data
-        val worst = t.data.indices.maxOf { abs(t.data[it] - other[it]).toDouble() }
-        if (worst >= 1e-5) throw AssertionError("'$path' differs by $worst between 1 and 2 workers (rank $rank)")
-      }
+  }
+
+  /** Worker [rank]'s losses and weights (files [prefix]losses-r.txt, [prefix]weights-r.ktck) equal the single worker's. */
+  fun sameAsSingle(prefix: String, rank: Int) {
+    val losses = Files.readString(dir.resolve("${prefix}losses-$rank.txt")).split(',').map { it.toDouble() }
+    losses.size shouldBe 5
+    losses.zip(single.losses).forEach { (a, b) -> abs(a - b) shouldBeLessThan 1e-5 * maxOf(1.0, abs(b)) }
+    val weights = Checkpoint.read(dir.resolve("${prefix}weights-$rank.ktck"))
+    weights.step shouldBe 5L
+    weights.values.keys shouldBe reference.values.keys
+    for ((path, t) in reference.values) {
+      val other = weights.values.getValue(path).data
+      val worst = t.data.indices.maxOf { abs(t.data[it] - other[it]).toDouble() }
+      if (worst >= 1e-5) throw AssertionError("'$path' differs by $worst between 1 and 2 workers (rank $rank, ${prefix}weights)")
     }
+  }
+
+  test("SimCLR on 2 workers gives the single worker's loss at every step and its weights after 5 steps") {
+    reference
+    single.losses.size shouldBe 5
+    for (rank in 0..1) sameAsSingle("", rank)
     // the weights moved: a wrong gradient would show
     val initial = TwoWorkers.simclr().use { it.engine.checkpoint() }
     val moved = reference.values.entries.maxOf { (path, t) -> t.data.indices.maxOf { abs(t.data[it] - initial.values.getValue(path).data[it]).toDouble() } }
     moved shouldBeGreaterThan 1e-2
+  }
+
+  test("the gathered NT-Xent in row blocks (8 local views against 16, blocks of 3) gives the single worker's full-matrix losses and weights") {
+    reference
+    for (rank in 0..1) {
+      Files.readString(dir.resolve("chunked-plan-$rank.txt")) shouldBe "chunked, ${TwoWorkers.CHUNK_ROWS}-row blocks (set) 8x16"
+      sameAsSingle("chunked-", rank)
+    }
   }
 })

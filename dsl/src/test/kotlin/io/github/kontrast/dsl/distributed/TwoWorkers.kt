@@ -25,10 +25,19 @@ import java.util.concurrent.TimeUnit
 object TwoWorkers {
   const val EXAMPLES = 40
   const val GLOBAL_BATCH = 8
+  const val CHUNK_ROWS = 3
 
   fun data(): ArrayDataset = TwoViewData.fixedViews(EXAMPLES, seed = 2)
 
-  fun simclr(): SimClrModel = simclr {
+  /**
+   * With [localBatch], a static batch size and NT-Xent in row blocks of [CHUNK_ROWS] views (8
+   * local views of 2 workers: blocks of 3, 3 and 2), to check the gathered loss's chunked form.
+   */
+  fun simclr(localBatch: Int? = null): SimClrModel = simclr {
+    if (localBatch != null) {
+      batchSize = localBatch
+      chunkRows(CHUNK_ROWS)
+    }
     seed = 3
     input(*TwoViewData.SHAPE)
     encoder(TwoViewData.encoder())
@@ -100,7 +109,10 @@ object TwoWorkers {
 
   private fun log(dir: Path, rank: Int) = dir.resolve("worker-$rank.log").let { if (Files.exists(it)) Files.readString(it).takeLast(4000) else "(none)" }
 
-  /** One worker: the gather probe, then SimCLR data-parallel; writes probe-r.txt, losses-r.txt and weights-r.ktck into the directory. */
+  /**
+   * One worker: the gather probe, then SimCLR data-parallel with the full and the chunked loss;
+   * writes probe-r.txt, losses-r.txt, weights-r.ktck and their chunked-* twins into the directory.
+   */
   @JvmStatic
   fun main(args: Array<String>) {
     val cluster = ClusterSpec.localhost(args[0].split(',').map { it.toInt() }, args[1].toInt())
@@ -114,6 +126,13 @@ object TwoWorkers {
       m.save(dir.resolve("weights-$r.ktck"))
     }
     Files.writeString(dir.resolve("losses-$r.txt"), steps.losses.joinToString(","))
+    val chunked = StepLosses()
+    DataParallel.replicate(cluster) { simclr(localBatch = GLOBAL_BATCH / cluster.size) }.use { m ->
+      Files.writeString(dir.resolve("chunked-plan-$r.txt"), m.lossPlan.description + " " + m.lossPlan.anchors + "x" + m.lossPlan.columns)
+      DataParallel.fit(m, cluster, data(), DataParallelOptions(epochs = 1, batchSize = GLOBAL_BATCH, callbacks = listOf(chunked)))
+      m.save(dir.resolve("chunked-weights-$r.ktck"))
+    }
+    Files.writeString(dir.resolve("chunked-losses-$r.txt"), chunked.losses.joinToString(","))
     // a barrier: a worker serves its buffers to the others until they are done with their last step
     Files.writeString(dir.resolve("done-$r"), "")
     while ((0 until cluster.size).any { !Files.exists(dir.resolve("done-$it")) }) Thread.sleep(50)
