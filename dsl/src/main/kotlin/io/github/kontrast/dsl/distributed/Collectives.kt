@@ -9,6 +9,7 @@ import org.tensorflow.TensorFlow
 import org.tensorflow.ndarray.Shape
 import org.tensorflow.op.Ops
 import org.tensorflow.op.RawCustomGradient
+import org.tensorflow.op.collective.CollectiveGather
 import org.tensorflow.types.TFloat32
 import org.tensorflow.types.TInt32
 import java.util.Collections
@@ -57,6 +58,7 @@ class Collectives internal constructor(private val graph: Graph, val size: Int, 
       .addInputList(arrayOf())
       .setAttr("merge_op", "Add")
       .setAttr("final_op", if (mean) "Div" else "Id")
+      .setAttr("communication_hint", COMMUNICATION_HINT)
       .build()
     return op.output(0)
   }
@@ -68,7 +70,8 @@ class Collectives internal constructor(private val graph: Graph, val size: Int, 
    * upstream gradient, sliced at the owner's rank.
    */
   override fun gather(tf: Ops, x: Operand<TFloat32>): Operand<TFloat32> {
-    val all = tf.collective.collectiveGather(x, tf.constant(size), tf.constant(GROUP_KEY), instanceKey(tf), listOf<Operand<*>>())
+    val all = tf.collective.collectiveGather(x, tf.constant(size), tf.constant(GROUP_KEY), instanceKey(tf), listOf<Operand<*>>(),
+      CollectiveGather.communicationHint(COMMUNICATION_HINT))
     val rows = tf.shape(x, TInt32::class.java).let { tf.gather(it, tf.constant(intArrayOf(0)), tf.constant(0)) }
     val start = tf.math.mul(rows, tf.constant(rankInGroup))
     val end = tf.math.add(start, rows)
@@ -117,20 +120,28 @@ class Collectives internal constructor(private val graph: Graph, val size: Int, 
     return tf.reshape(mine, tf.shape(input, TInt32::class.java))
   }
 
-  private companion object {
-    const val GROUP_KEY = 1
+  companion object {
+    private const val GROUP_KEY = 1
+
+    /**
+     * The implementation every collective asks for. TensorFlow (CollectiveParamResolverLocal)
+     * uses NCCL when the hint is "nccl", the group's devices are GPUs and the build has NCCL (the
+     * linux-x86_64-gpu natives of `-Pgpu`); on CPUs it takes its ring implementation whatever
+     * the hint. So one graph serves both.
+     */
+    const val COMMUNICATION_HINT = "nccl"
 
     /** The next collective instance key of this process. */
-    val keys = AtomicInteger(1)
+    private val keys = AtomicInteger(1)
 
     /** The group of each graph, for the gradient function, which TensorFlow registers per op type and process. */
-    val groups: MutableMap<Graph, Collectives> = Collections.synchronizedMap(WeakHashMap())
+    private val groups: MutableMap<Graph, Collectives> = Collections.synchronizedMap(WeakHashMap())
 
     @Volatile
-    var registered = false
+    private var registered = false
 
     @Synchronized
-    fun registerGatherGradient() {
+    private fun registerGatherGradient() {
       if (registered) return
       TensorFlow.registerCustomGradient("CollectiveGatherV2", RawCustomGradient { tf, op, upstream ->
         val group = groups[op.env()]

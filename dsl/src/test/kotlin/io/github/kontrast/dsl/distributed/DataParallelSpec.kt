@@ -8,6 +8,11 @@ import io.kotest.matchers.doubles.shouldBeLessThan
 import io.kotest.matchers.shouldBe
 import java.nio.file.Files
 import kotlin.math.abs
+import org.tensorflow.Graph
+import org.tensorflow.GraphOperation
+import org.tensorflow.ndarray.Shape
+import org.tensorflow.ndarray.buffer.DataBuffers
+import org.tensorflow.op.Ops
 
 /**
  * Two worker processes on loopback against this JVM as the single worker: the same seeds, global
@@ -65,6 +70,21 @@ class DataParallelSpec : FunSpec({
     for (rank in 0..1) {
       Files.readString(dir.resolve("chunked-plan-$rank.txt")) shouldBe "chunked, ${TwoWorkers.CHUNK_ROWS}-row blocks (set) 8x16"
       sameAsSingle("chunked-", rank)
+    }
+  }
+
+  test("every collective asks for NCCL, which TensorFlow takes on GPUs only: the runs above, on CPUs, took its ring") {
+    Graph().use { g ->
+      val tf = Ops.create(g)
+      val c = Collectives(g, 2, 0)
+      val x = tf.constant(Shape.of(2, 3), DataBuffers.of(FloatArray(6) { it.toFloat() }, true, false))
+      val loss = tf.reduceSum(c.gather(tf, x), tf.constant(intArrayOf(0, 1)))
+      tf.gradients(loss, listOf(x))
+      c.allReduce(tf, loss)
+      val collectives = g.operations().asSequence().filter { it.type().startsWith("Collective") }.toList()
+      // the gather, the reduce, and the reduce inside the gather's gradient
+      collectives.map { it.type() }.sorted() shouldBe listOf("CollectiveGatherV2", "CollectiveReduceV2", "CollectiveReduceV2")
+      collectives.forEach { (it as GraphOperation).attributes().getAttrString("communication_hint") shouldBe "nccl" }
     }
   }
 })
