@@ -16,38 +16,29 @@ import org.tensorflow.types.TFloat32
  */
 class Conv2DTranspose @JvmOverloads constructor(
   /** Output channels. */
-  val filters: Int,
+  filters: Int,
   /** Kernel rows. */
-  val kernelHeight: Int,
+  kernelHeight: Int,
   /** Kernel columns (default: square). */
-  val kernelWidth: Int = kernelHeight,
+  kernelWidth: Int = kernelHeight,
   /** Rows between the patches of neighbouring input pixels: the growth factor along height (default 1). */
-  val strideHeight: Int = 1,
+  strideHeight: Int = 1,
   /** Columns between the patches of neighbouring input pixels (default: as [strideHeight]). */
-  val strideWidth: Int = strideHeight,
+  strideWidth: Int = strideHeight,
   /** VALID (the default) or SAME; sets the output size as above. */
-  val padding: Padding = Padding.VALID,
+  padding: Padding = Padding.VALID,
   /** Applied to the output (default linear). */
-  val activation: Activation = Activations.linear,
+  activation: Activation = Activations.linear,
   /** Whether a bias per filter is added (default true). */
-  val useBias: Boolean = true,
+  useBias: Boolean = true,
   /** Starting values of the kernel (default Glorot uniform, Keras' default). */
-  val kernelInitializer: Initializer = Initializers.glorotUniform(),
+  kernelInitializer: Initializer = Initializers.glorotUniform(),
   /** Starting values of the bias (default zeros). */
-  val biasInitializer: Initializer = Initializers.zeros(),
+  biasInitializer: Initializer = Initializers.zeros(),
   name: String? = null,
-) : Layer(name) {
-  init {
-    require(filters > 0) { "filters must be > 0, got $filters" }
-    require(kernelHeight > 0 && kernelWidth > 0) { "kernel size must be > 0, got ${kernelHeight}x$kernelWidth" }
-    require(strideHeight > 0 && strideWidth > 0) { "strides must be > 0, got ${strideHeight}x$strideWidth" }
-  }
-
+) : Convolution(filters, kernelHeight, kernelWidth, strideHeight, strideWidth, padding, activation, useBias, kernelInitializer, biasInitializer, name) {
   override val typeName get() = "Conv2DTranspose"
   override val kerasName get() = "conv2d_transpose"
-
-  /** Computes in a reduced precision when the model does (see [Layer.reducedPrecision]). */
-  override val reducedPrecision get() = true
 
   override fun outputShape(input: IntArray): IntArray {
     requireRank(input, 3, "[height, width, channels]")
@@ -59,13 +50,9 @@ class Conv2DTranspose @JvmOverloads constructor(
     Padding.VALID -> size * stride + maxOf(kernel - stride, 0)
   }
 
-  override fun parameters(input: IntArray): List<ParamSpec> {
-    requireRank(input, 3, "[height, width, channels]")
-    val kernel = ParamSpec("kernel", intArrayOf(kernelHeight, kernelWidth, filters, input[2]), kernelInitializer)
-    return if (useBias) listOf(kernel, ParamSpec("bias", intArrayOf(filters), biasInitializer)) else listOf(kernel)
-  }
+  override fun kernelShape(inChannels: Int): IntArray = intArrayOf(kernelHeight, kernelWidth, filters, inChannels)
 
-  override fun forward(ctx: ForwardContext, x: Operand<*>, params: Map<String, Operand<TFloat32>>): Operand<TFloat32> {
+  override fun convolve(ctx: ForwardContext, x: Operand<*>, kernel: Operand<TFloat32>): Operand<TFloat32> {
     val tf = ctx.tf
     val dims = x.shape().asArray()
     require(dims.size == 4) { "$typeName expects a [batch, height, width, channels] input, got ${dims.contentToString()}" }
@@ -73,13 +60,8 @@ class Conv2DTranspose @JvmOverloads constructor(
     // the batch size is only known when the graph runs: the output size is [batch] + out, built in the graph
     val batch = tf.slice(tf.shape(x), tf.constant(intArrayOf(0)), tf.constant(intArrayOf(1)))
     val sizes = tf.concat(listOf(batch, tf.constant(out)), tf.constant(0))
-    var y: Operand<TFloat32> = tf.nn.conv2dBackpropInput(
-      sizes, params.getValue("kernel"), floats(ctx, x),
-      listOf(1L, strideHeight.toLong(), strideWidth.toLong(), 1L), padding.tfName, Conv2dBackpropInput.dataFormat("NHWC"),
-    )
+    val y = tf.nn.conv2dBackpropInput(sizes, kernel, floats(ctx, x), strides(), padding.tfName, Conv2dBackpropInput.dataFormat("NHWC"))
     // the op knows its output size only as a tensor; a reshape gives later layers the static shape
-    y = tf.reshape(y, tf.constant(intArrayOf(-1, out[0], out[1], out[2])))
-    if (useBias) y = tf.nn.biasAdd(y, params.getValue("bias"))
-    return activation.apply(tf, y)
+    return tf.reshape(y, tf.constant(intArrayOf(-1, out[0], out[1], out[2])))
   }
 }
