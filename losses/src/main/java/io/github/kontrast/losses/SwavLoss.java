@@ -1,5 +1,6 @@
 package io.github.kontrast.losses;
 
+import io.github.kontrast.losses.distributed.AllReduce;
 import io.github.kontrast.losses.internal.Checks;
 import io.github.kontrast.losses.internal.Tensors;
 import io.github.kontrast.losses.reducers.Reduction;
@@ -66,9 +67,20 @@ public record SwavLoss(float temperature, Sinkhorn sinkhorn, Reduction reduction
 
   /** scores1, scores2 [B,P]: the two views' prototype scores (normalised z times prototypes). */
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> scores1, Operand<TFloat32> scores2) {
+    return call(tf, scores1, scores2, null);
+  }
+
+  /**
+   * This worker's part in data-parallel training with {@code workers} (null: one worker): the codes
+   * are Sinkhorn's over the global batch ({@link Sinkhorn#call(Ops, Operand, AllReduce)}), the
+   * loss is over this worker's examples. MEAN: the mean of the workers' values is the global
+   * batch's mean; SUM is multiplied by the number of workers, so that their mean is the global sum;
+   * NONE gives this worker's examples' losses.
+   */
+  public Operand<TFloat32> call(Ops tf, Operand<TFloat32> scores1, Operand<TFloat32> scores2, AllReduce workers) {
     Checks.pair("scores1", scores1, "scores2", scores2);
-    Operand<TFloat32> q1 = sinkhorn.call(tf, scores1);
-    Operand<TFloat32> q2 = sinkhorn.call(tf, scores2);
+    Operand<TFloat32> q1 = sinkhorn.call(tf, scores1, workers);
+    Operand<TFloat32> q2 = sinkhorn.call(tf, scores2, workers);
     Operand<TFloat32> t = tf.constant(temperature);
     Operand<TFloat32> logP1 = tf.nn.logSoftmax(tf.math.div(scores1, t));
     Operand<TFloat32> logP2 = tf.nn.logSoftmax(tf.math.div(scores2, t));
@@ -76,6 +88,7 @@ public record SwavLoss(float temperature, Sinkhorn sinkhorn, Reduction reduction
         tf.constant(-0.5f),
         tf.math.add(
             Tensors.sumLast(tf, tf.math.mul(q1, logP2)), Tensors.sumLast(tf, tf.math.mul(q2, logP1))));
-    return reduction.reduce(tf, perExample);
+    Operand<TFloat32> reduced = reduction.reduce(tf, perExample);
+    return workers != null && reduction == Reduction.SUM ? tf.math.mul(reduced, tf.constant((float) workers.size())) : reduced;
   }
 }

@@ -1,6 +1,7 @@
 package io.github.kontrast.dsl.distributed
 
 import io.github.kontrast.losses.distributed.AllGather
+import io.github.kontrast.losses.distributed.AllReduce
 import io.github.kontrast.dsl.optim.Parameter
 import org.tensorflow.Graph
 import org.tensorflow.Operand
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger
 /**
  * The collective ops of one worker's graph in a data-parallel group of [size] workers: the
  * all-reduce of the gradients and of the step's statistics, and the all-gather of embeddings for
- * the losses ([AllGather]). Every worker builds the same graphs in the same order, so the instance
+ * the losses ([AllGather]), the sums and maxima of SwAV's Sinkhorn over the global batch
+ * ([AllReduce]). Every worker builds the same graphs in the same order, so the instance
  * keys drawn from a counter agree across workers without any exchange. The counter is the
  * process's, not the graph's: a worker that has moved on to its next graph must not meet a peer
  * still running the previous one under the same keys.
@@ -29,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger
  *
  * @property size the number of workers.
  */
-class Collectives internal constructor(private val graph: Graph, val size: Int, private val rankInGroup: Int) : AllGather {
+class Collectives internal constructor(private val graph: Graph, val size: Int, private val rankInGroup: Int) : AllGather, AllReduce {
   init {
     require(size >= 2) { "size: a collective group needs at least 2 workers, got $size" }
     require(rankInGroup in 0 until size) { "rank: expected 0..${size - 1}, got $rankInGroup" }
@@ -49,15 +51,23 @@ class Collectives internal constructor(private val graph: Graph, val size: Int, 
    * V3 op, which needs a communicator). It has no gradient.
    */
   @JvmOverloads
-  fun allReduce(tf: Ops, x: Operand<TFloat32>, mean: Boolean = false): Operand<TFloat32> {
+  fun allReduce(tf: Ops, x: Operand<TFloat32>, mean: Boolean = false): Operand<TFloat32> = reduce(tf, x, "Add", if (mean) "Div" else "Id")
+
+  /** The element-wise sum over the workers ([allReduce]), for [AllReduce]'s users. */
+  override fun sum(tf: Ops, x: Operand<TFloat32>): Operand<TFloat32> = allReduce(tf, x)
+
+  /** The element-wise maximum over the workers. It has no gradient. */
+  override fun max(tf: Ops, x: Operand<TFloat32>): Operand<TFloat32> = reduce(tf, x, "Max", "Id")
+
+  private fun reduce(tf: Ops, x: Operand<TFloat32>, merge: String, final: String): Operand<TFloat32> {
     val op = tf.scope().env().opBuilder("CollectiveReduceV2", tf.scope().makeOpName("CollectiveReduceV2"), tf.scope())
       .addInput(x.asOutput())
       .addInput(tf.constant(size).asOutput())
       .addInput(tf.constant(GROUP_KEY).asOutput())
       .addInput(instanceKey(tf).asOutput())
       .addInputList(arrayOf())
-      .setAttr("merge_op", "Add")
-      .setAttr("final_op", if (mean) "Div" else "Id")
+      .setAttr("merge_op", merge)
+      .setAttr("final_op", final)
       .setAttr("communication_hint", COMMUNICATION_HINT)
       .build()
     return op.output(0)

@@ -13,7 +13,8 @@ import java.util.function.Supplier
  * step the gradients are averaged over the workers (one all-reduce), so the weights, which every
  * worker initialises from the same seed, stay identical. Contrastive losses gather the
  * embeddings of every worker, so each anchor sees the negatives of the whole global batch
- * (`PipelineGraph.collectives`, [Collectives.gather]). With the same seed and global batch, N
+ * (`PipelineGraph.collectives`, [Collectives.gather]); SwAV's Sinkhorn codes are normalised over
+ * the global batch ([Collectives.sum], [Collectives.max]). With the same seed and global batch, N
  * workers compute the losses and weights one process computes, to float rounding.
  *
  * Per worker (a process of `./kontrast ... --workers N`, or a Spark barrier task):

@@ -9,7 +9,8 @@ import io.github.kontrast.losses.SwavLoss
  * [prototypes] unit prototypes ([Prototypes]: trainable, normalised again after every step),
  * codes from Sinkhorn-Knopp on each view's scores (computed without gradient, inside [loss]),
  * and the swapped prediction: view 2's scores predict view 1's codes and the other way round,
- * softmax at the loss's temperature (0.1). One loss term, "swav". Outputs "z1", "z2" (the
+ * softmax at the loss's temperature (0.1); in data-parallel training the codes are Sinkhorn's over
+ * the global batch, as in SwAV's own code. One loss term, "swav". Outputs "z1", "z2" (the
  * normalised projections) and "scores1", "scores2" ([B, prototypes]); the embedding is h.
  *
  * Not here: SwAV's multi-crop, its queue for small batches, and its freezing of the prototypes
@@ -59,7 +60,7 @@ class SwavModel internal constructor(
         val prototypes = Prototypes(g, proj.outputShape[0], count, PROTOTYPES)
         val s1 = prototypes.scores(g, z1)
         val s2 = prototypes.scores(g, z2)
-        g.addLoss("swav", loss.call(tf, s1, s2))
+        g.addLoss("swav", loss.call(tf, s1, s2, g.collectives))
         listOf(Z1 to z1, Z2 to z2, SCORES1 to s1, SCORES2 to s2).forEach { (n, t) -> g.addOutput(n, t) }
       }
   }

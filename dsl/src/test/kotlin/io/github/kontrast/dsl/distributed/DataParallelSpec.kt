@@ -40,15 +40,20 @@ class DataParallelSpec : FunSpec({
     }
   }
 
-  /** Worker [rank]'s losses and weights (files [prefix]losses-r.txt, [prefix]weights-r.ktck) equal the single worker's. */
-  fun sameAsSingle(prefix: String, rank: Int) {
+  /**
+   * Worker [rank]'s losses and weights (files [prefix]losses-r.txt, [prefix]weights-r.ktck) equal
+   * the single worker's ([expectedLosses], [expected]).
+   */
+  fun sameAsSingle(prefix: String, rank: Int, expectedLosses: List<Double> = single.losses, expected: Checkpoint = reference) {
     val losses = Files.readString(dir.resolve("${prefix}losses-$rank.txt")).split(',').map { it.toDouble() }
     losses.size shouldBe 5
-    losses.zip(single.losses).forEach { (a, b) -> abs(a - b) shouldBeLessThan 1e-5 * maxOf(1.0, abs(b)) }
+    losses.zip(expectedLosses).forEachIndexed { step, (a, b) ->
+      if (abs(a - b) >= 1e-5 * maxOf(1.0, abs(b))) throw AssertionError("step $step: loss $a on 2 workers (rank $rank, $prefix), $b on 1")
+    }
     val weights = Checkpoint.read(dir.resolve("${prefix}weights-$rank.ktck"))
     weights.step shouldBe 5L
-    weights.values.keys shouldBe reference.values.keys
-    for ((path, t) in reference.values) {
+    weights.values.keys shouldBe expected.values.keys
+    for ((path, t) in expected.values) {
       val other = weights.values.getValue(path).data
       val worst = t.data.indices.maxOf { abs(t.data[it] - other[it]).toDouble() }
       if (worst >= 1e-5) throw AssertionError("'$path' differs by $worst between 1 and 2 workers (rank $rank, ${prefix}weights)")
@@ -71,6 +76,15 @@ class DataParallelSpec : FunSpec({
       Files.readString(dir.resolve("chunked-plan-$rank.txt")) shouldBe "chunked, ${TwoWorkers.CHUNK_ROWS}-row blocks (set) 8x16"
       sameAsSingle("chunked-", rank)
     }
+  }
+
+  test("SwAV on 2 workers (Sinkhorn over the global batch) gives the single worker's losses and weights") {
+    val swavLosses = TwoWorkers.StepLosses()
+    val swavReference = TwoWorkers.swav().use { m ->
+      m.fit(TwoWorkers.data(), epochs = 1, batchSize = TwoWorkers.GLOBAL_BATCH, callbacks = listOf(swavLosses))
+      m.engine.checkpoint()
+    }
+    for (rank in 0..1) sameAsSingle("swav-", rank, swavLosses.losses, swavReference)
   }
 
   test("every collective asks for NCCL, which TensorFlow takes on GPUs only: the runs above, on CPUs, took its ring") {

@@ -7,6 +7,8 @@ import io.github.kontrast.dsl.engine.TrainingControl
 import io.github.kontrast.dsl.pipeline.SimClrModel
 import io.github.kontrast.dsl.pipeline.TwoViewData
 import io.github.kontrast.dsl.simclr
+import io.github.kontrast.dsl.swav
+import io.github.kontrast.dsl.pipeline.SwavModel
 import org.tensorflow.Graph
 import org.tensorflow.Operand
 import org.tensorflow.ndarray.Shape
@@ -43,6 +45,17 @@ object TwoWorkers {
     encoder(TwoViewData.encoder())
     projector = mlp(16, 8)
     loss = ntXent(0.5f)
+    optimizer = adam(1e-2)
+    verbosity = TwoViewData.SILENT
+  }
+
+  /** SwAV with the same encoder and head, 10 prototypes: its Sinkhorn codes are normalised over the global batch. */
+  fun swav(): SwavModel = swav {
+    seed = 3
+    input(*TwoViewData.SHAPE)
+    encoder(TwoViewData.encoder())
+    projector = mlp(16, 8)
+    prototypes = 10
     optimizer = adam(1e-2)
     verbosity = TwoViewData.SILENT
   }
@@ -110,8 +123,9 @@ object TwoWorkers {
   private fun log(dir: Path, rank: Int) = dir.resolve("worker-$rank.log").let { if (Files.exists(it)) Files.readString(it).takeLast(4000) else "(none)" }
 
   /**
-   * One worker: the gather probe, then SimCLR data-parallel with the full and the chunked loss;
-   * writes probe-r.txt, losses-r.txt, weights-r.ktck and their chunked-* twins into the directory.
+   * One worker: the gather probe, SimCLR data-parallel with the full and the chunked loss,
+   * then SwAV; writes probe-r.txt, losses-r.txt, weights-r.ktck and their chunked-* and swav-*
+   * twins into the directory.
    */
   @JvmStatic
   fun main(args: Array<String>) {
@@ -133,6 +147,12 @@ object TwoWorkers {
       m.save(dir.resolve("chunked-weights-$r.ktck"))
     }
     Files.writeString(dir.resolve("chunked-losses-$r.txt"), chunked.losses.joinToString(","))
+    val swav = StepLosses()
+    DataParallel.replicate(cluster) { swav() }.use { m ->
+      DataParallel.fit(m, cluster, data(), DataParallelOptions(epochs = 1, batchSize = GLOBAL_BATCH, callbacks = listOf(swav)))
+      m.save(dir.resolve("swav-weights-$r.ktck"))
+    }
+    Files.writeString(dir.resolve("swav-losses-$r.txt"), swav.losses.joinToString(","))
     // a barrier: a worker serves its buffers to the others until they are done with their last step
     Files.writeString(dir.resolve("done-$r"), "")
     while ((0 until cluster.size).any { !Files.exists(dir.resolve("done-$it")) }) Thread.sleep(50)
