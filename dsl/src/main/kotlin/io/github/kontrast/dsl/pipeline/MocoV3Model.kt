@@ -5,6 +5,7 @@ import io.github.kontrast.dsl.layers.ModelSummary
 import io.github.kontrast.dsl.layers.Sequential
 import io.github.kontrast.losses.MocoLoss
 import io.github.kontrast.losses.SoftmaxContrastive
+import io.github.kontrast.losses.distributed.GatheredMoco
 import org.tensorflow.Operand
 import org.tensorflow.op.Ops
 import org.tensorflow.types.TFloat32
@@ -22,7 +23,9 @@ import org.tensorflow.types.TFloat32
  *
  * With [queueSize] > 0, MoCo v2's queue ([KeyQueue]): the keys of both views are enqueued after
  * every step, and each query is scored against its batch's keys and the queued keys, [B, B + K]
- * logits with the positive on the diagonal. One loss term, "moco". Outputs "z1", "z2" (online
+ * logits with the positive on the diagonal. In data-parallel training each worker's queries are
+ * scored against the keys of every worker and the queue receives them all ([GatheredMoco]), as
+ * one worker with the global batch computes it. One loss term, "moco". Outputs "z1", "z2" (online
  * projections), "q1", "q2" (predictions), "k1", "k2" (momentum keys); the embedding is the online
  * encoder's h.
  *
@@ -106,7 +109,13 @@ class MocoV3Model internal constructor(
       // the keys carry no gradient: the momentum branch is never trained
       val k1 = tf.stopGradient(momentumProjector.apply(g.forward, momentumEncoder.apply(g.forward, v.view1())))
       val k2 = tf.stopGradient(momentumProjector.apply(g.forward, momentumEncoder.apply(g.forward, v.view2)))
-      val value = if (queueSize == 0) {
+      val collectives = g.collectives
+      val value = if (collectives != null) {
+        // data-parallel: every worker's keys are negatives, and the queue takes them all, so every worker holds the same queue
+        val keys = GatheredMoco.gatherKeys(tf, k1, k2, collectives)
+        val queue = if (queueSize == 0) null else KeyQueue(g, queueSize, proj.outputShape[0], QUEUE).also { it.enqueueAfterStep(keys.both(tf)) }
+        GatheredMoco(loss).callSymmetric(tf, q1, q2, keys, collectives, queue?.keys)
+      } else if (queueSize == 0) {
         loss.callSymmetric(tf, q1, q2, k1, k2)
       } else {
         val queue = KeyQueue(g, queueSize, proj.outputShape[0], QUEUE)

@@ -4,12 +4,14 @@ import io.github.kontrast.dsl.data.Batch
 import io.github.kontrast.dsl.layers.ModelSummary
 import io.github.kontrast.dsl.layers.Sequential
 import io.github.kontrast.losses.SupConLoss
+import io.github.kontrast.losses.distributed.GatheredSupCon
 
 /**
  * Supervised contrastive learning (Khosla et al. 2020; document 004): two views of each image
  * and its class label ([Batch.CLASS], one int per image); the 2B projections [z1; z2] with labels
  * [class; class] go into [loss] (SupCon's L_out, temperature 0.07), so every other image of the
- * same class, in either view, is a positive. One loss term, "supcon". Outputs "z1", "z2"; the
+ * same class, in either view, is a positive (in data-parallel training, of every worker's batch:
+ * [GatheredSupCon]). One loss term, "supcon". Outputs "z1", "z2"; the
  * embedding is h.
  *
  * Built by [SupConBuilder] (`supCon { ... }`, `SupCon.builder()`).
@@ -40,9 +42,13 @@ class SupConModel internal constructor(
       val v = TwoViews(g, shape, encoder, preprocessing)
       val classes = g.intInput(Batch.CLASS, IntArray(0))
       val (z1, z2) = v.both(v.head(projector, v.representation, "projector"), v.h1, v.h2)
-      val features = tf.concat(listOf(g.lossInput(z1), g.lossInput(z2)), tf.constant(0))
       val labels = tf.concat(listOf(classes, classes), tf.constant(0))
-      g.addLoss("supcon", loss.call(tf, features, labels))
+      val collectives = g.collectives
+      g.addLoss("supcon", if (collectives == null) {
+        loss.call(tf, tf.concat(listOf(g.lossInput(z1), g.lossInput(z2)), tf.constant(0)), labels)
+      } else {
+        GatheredSupCon(loss).call(tf, tf.concat(listOf(z1, z2), tf.constant(0)), labels, collectives)
+      })
       g.addOutput(SelfSupervisedModel.Z1, z1)
       g.addOutput(SelfSupervisedModel.Z2, z2)
     }

@@ -1,0 +1,102 @@
+package io.github.kontrast.dsl.distributed
+
+import io.github.kontrast.dsl.mocoV3
+import io.github.kontrast.dsl.pipeline.MocoV3Model
+import io.github.kontrast.dsl.pipeline.Pipeline
+import io.github.kontrast.dsl.pipeline.SupConModel
+import io.github.kontrast.dsl.pipeline.TwoViewData
+import io.github.kontrast.dsl.supCon
+import java.nio.file.Files
+import java.nio.file.Path
+import java.util.concurrent.TimeUnit
+
+/**
+ * The gathered losses' data-parallel runs, the same in the test JVM (one worker) and in two
+ * worker processes: MoCo v3 without and with a key queue, and SupCon, each on [TwoWorkers]' data
+ * (40 fixed two-view 8x8 images of 4 classes, global batch 8, one epoch of 5 steps, Adam at 1e-2).
+ *
+ * MoCo's heads have no batch normalisation (MoCo v3's defaults have it): its statistics are those
+ * of each worker's local batch, so with it 2 workers would not compute what 1 worker computes on
+ * the global batch (DDP without SyncBatchNorm behaves the same), and the test would compare
+ * something else than the gathered loss.
+ */
+object GatheredWorkers {
+  /** Queued keys in the queue run: more than one step's 16 keys, so the write position wraps. */
+  const val QUEUE = 20
+
+  /** The runs by name, in the order the workers train them. */
+  val runs: Map<String, () -> Pipeline> = linkedMapOf(
+    "moco" to { mocoPipeline(0) },
+    "moco-queue" to { mocoPipeline(QUEUE) },
+    "supcon" to { supConPipeline() },
+  )
+
+  fun mocoPipeline(queueSize: Int): MocoV3Model = mocoV3 {
+    seed = 3
+    input(*TwoViewData.SHAPE)
+    encoder(TwoViewData.encoder())
+    projector = mlp(16, 8)
+    predictor = mlp(16, 8, name = "predictor")
+    this.queueSize = queueSize
+    optimizer = adam(1e-2)
+    verbosity = TwoViewData.SILENT
+  }
+
+  fun supConPipeline(): SupConModel = supCon {
+    seed = 3
+    input(*TwoViewData.SHAPE)
+    encoder(TwoViewData.encoder())
+    projector = mlp(16, 8)
+    loss = supConLoss(0.5f)
+    optimizer = adam(1e-2)
+    verbosity = TwoViewData.SILENT
+  }
+
+  /**
+   * Starts two worker JVMs ([main]) on free loopback ports, waits for both (at most
+   * [timeoutSeconds]) and returns the directory they wrote into.
+   */
+  fun run(dir: Path, timeoutSeconds: Long = 240): Path {
+    val ports = listOf(ClusterSpec.freePort(), ClusterSpec.freePort())
+    val java = Path.of(System.getProperty("java.home"), "bin", "java").toString()
+    val processes = (0..1).map { rank ->
+      val cmd = mutableListOf(java, "-cp", System.getProperty("java.class.path"))
+      System.getProperty("org.bytedeco.javacpp.cachedir")?.let { cmd += "-Dorg.bytedeco.javacpp.cachedir=$it" }
+      cmd += listOf(GatheredWorkers::class.java.name, ports.joinToString(","), rank.toString(), dir.toString())
+      ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("worker-$rank.log").toFile())
+        .also { it.environment()["TF_CPP_MIN_LOG_LEVEL"] = "2" }.start()
+    }
+    try {
+      processes.forEachIndexed { rank, p ->
+        check(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) { "worker $rank did not finish in $timeoutSeconds s; its log: ${log(dir, rank)}" }
+        check(p.exitValue() == 0) { "worker $rank exited with ${p.exitValue()}; its log: ${log(dir, rank)}" }
+      }
+    } finally {
+      processes.forEach { it.destroyForcibly() }
+    }
+    return dir
+  }
+
+  private fun log(dir: Path, rank: Int) = dir.resolve("worker-$rank.log").let { if (Files.exists(it)) Files.readString(it).takeLast(4000) else "(none)" }
+
+  /** One worker: every run of [runs] data-parallel; writes losses-NAME-r.txt and weights-NAME-r.ktck into the directory. */
+  @JvmStatic
+  fun main(args: Array<String>) {
+    val cluster = ClusterSpec.localhost(args[0].split(',').map { it.toInt() }, args[1].toInt())
+    val dir = Path.of(args[2])
+    val r = cluster.rank
+    for ((name, factory) in runs) {
+      val steps = TwoWorkers.StepLosses()
+      DataParallel.replicate(cluster) { factory() }.use { m ->
+        DataParallel.fit(m, cluster, TwoWorkers.data(), DataParallelOptions(epochs = 1, batchSize = TwoWorkers.GLOBAL_BATCH, callbacks = listOf(steps)))
+        m.save(dir.resolve("weights-$name-$r.ktck"))
+      }
+      Files.writeString(dir.resolve("losses-$name-$r.txt"), steps.losses.joinToString(","))
+    }
+    // a barrier: a worker serves its buffers to the others until they are done with their last step
+    Files.writeString(dir.resolve("done-$r"), "")
+    while ((0 until cluster.size).any { !Files.exists(dir.resolve("done-$it")) }) Thread.sleep(50)
+    // the TensorFlow server cannot be shut down: the process ends it
+    System.exit(0)
+  }
+}
