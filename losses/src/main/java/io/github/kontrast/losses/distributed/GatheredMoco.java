@@ -45,8 +45,10 @@ public final class GatheredMoco {
   }
 
   /**
-   * The momentum keys of both views of every worker, without gradient: {@code k1} [B,D] is every
-   * worker's first-view keys in rank order, {@code k2} [B,D] the second view's.
+   * The momentum keys of both views of every worker, without gradient.
+   *
+   * @param k1 [B,D]: every worker's first-view keys, in rank order
+   * @param k2 [B,D]: every worker's second-view keys, in rank order
    */
   public record Keys(Operand<TFloat32> k1, Operand<TFloat32> k2) {
     /** [k1; k2] [2B,D]: what one worker with the global batch enqueues, in the same order. */
