@@ -37,12 +37,7 @@ class GatheredDataParallelSpec : FunSpec({
         }
         val weights = Checkpoint.read(dir.resolve("weights-$name-$rank.ktck"))
         weights.step shouldBe 5L
-        weights.values.keys shouldBe reference.values.keys
-        for ((path, t) in reference.values) {
-          val other = weights.values.getValue(path).data
-          val worst = t.data.indices.maxOf { abs(t.data[it] - other[it]).toDouble() }
-          if (worst >= 1e-5) throw AssertionError("$name: '$path' differs by $worst between 1 and 2 workers (rank $rank)")
-        }
+        WorkerJvms.assertSameVariables("$name, 1 and 2 workers (rank $rank)", reference, weights)
       }
       // the weights moved: a wrong gradient would show
       val initial = factory().use { it.engine.checkpoint() }

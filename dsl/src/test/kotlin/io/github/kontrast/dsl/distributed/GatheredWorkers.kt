@@ -8,7 +8,6 @@ import io.github.kontrast.dsl.pipeline.TwoViewData
 import io.github.kontrast.dsl.supCon
 import java.nio.file.Files
 import java.nio.file.Path
-import java.util.concurrent.TimeUnit
 
 /**
  * The gathered losses' data-parallel runs, the same in the test JVM (one worker) and in two
@@ -52,32 +51,8 @@ object GatheredWorkers {
     verbosity = TwoViewData.SILENT
   }
 
-  /**
-   * Starts two worker JVMs ([main]) on free loopback ports, waits for both (at most
-   * [timeoutSeconds]) and returns the directory they wrote into.
-   */
-  fun run(dir: Path, timeoutSeconds: Long = 240): Path {
-    val ports = listOf(ClusterSpec.freePort(), ClusterSpec.freePort())
-    val java = Path.of(System.getProperty("java.home"), "bin", "java").toString()
-    val processes = (0..1).map { rank ->
-      val cmd = mutableListOf(java, "-cp", System.getProperty("java.class.path"))
-      System.getProperty("org.bytedeco.javacpp.cachedir")?.let { cmd += "-Dorg.bytedeco.javacpp.cachedir=$it" }
-      cmd += listOf(GatheredWorkers::class.java.name, ports.joinToString(","), rank.toString(), dir.toString())
-      ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("worker-$rank.log").toFile())
-        .also { it.environment()["TF_CPP_MIN_LOG_LEVEL"] = "2" }.start()
-    }
-    try {
-      processes.forEachIndexed { rank, p ->
-        check(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) { "worker $rank did not finish in $timeoutSeconds s; its log: ${log(dir, rank)}" }
-        check(p.exitValue() == 0) { "worker $rank exited with ${p.exitValue()}; its log: ${log(dir, rank)}" }
-      }
-    } finally {
-      processes.forEach { it.destroyForcibly() }
-    }
-    return dir
-  }
-
-  private fun log(dir: Path, rank: Int) = dir.resolve("worker-$rank.log").let { if (Files.exists(it)) Files.readString(it).takeLast(4000) else "(none)" }
+  /** Starts the two worker JVMs ([main]) and returns the directory they wrote into. */
+  fun run(dir: Path): Path = WorkerJvms.run(GatheredWorkers::class.java, dir)
 
   /** One worker: every run of [runs] data-parallel; writes losses-NAME-r.txt and weights-NAME-r.ktck into the directory. */
   @JvmStatic
@@ -93,10 +68,6 @@ object GatheredWorkers {
       }
       Files.writeString(dir.resolve("losses-$name-$r.txt"), steps.losses.joinToString(","))
     }
-    // a barrier: a worker serves its buffers to the others until they are done with their last step
-    Files.writeString(dir.resolve("done-$r"), "")
-    while ((0 until cluster.size).any { !Files.exists(dir.resolve("done-$it")) }) Thread.sleep(50)
-    // the TensorFlow server cannot be shut down: the process ends it
-    System.exit(0)
+    WorkerJvms.finish(cluster, dir)
   }
 }
