@@ -20,10 +20,6 @@ import org.tensorflow.Operand
 import org.tensorflow.op.Ops
 import org.tensorflow.types.TFloat32
 
-/** Rows [r * b, (r + 1) * b) of x: worker r's slice of a global batch. */
-fun rowsOf(tf: Ops, x: Operand<TFloat32>, r: Int, b: Int): Operand<TFloat32> =
-  tf.slice(x, tf.constant(intArrayOf(r * b, 0)), tf.constant(intArrayOf(b, -1)))
-
 /** The rows of [a] then those of [b]. */
 fun stackRows(a: Host, b: Host): Arr {
   val d = a.size / a.rows
@@ -49,9 +45,9 @@ class GatheredMocoSpec : FunSpec({
   }
 
   /** The workers' mean of the gathered symmetric loss on placeholders (q1, q2, k1, k2[, queue]). */
-  fun gathered(tf: Ops, x: List<Operand<TFloat32>>, group: SimulatedGroup, b: Int, loss: MocoLoss): Operand<TFloat32> =
+  fun gathered(tf: Ops, x: List<Operand<TFloat32>>, group: SimulatedGroup, loss: MocoLoss): Operand<TFloat32> =
     group.mean(tf) { g ->
-      val (q1, q2, k1, k2) = x.take(4).map { rowsOf(tf, it, g.rank(), b) }
+      val (q1, q2, k1, k2) = x.take(4).map { SimulatedGather.slice(tf, it, g.size(), g.rank()) }
       val moco = GatheredMoco(loss)
       if (x.size == 4) moco.callSymmetric(tf, q1, q2, k1, k2, g)
       else moco.callSymmetric(tf, q1, q2, GatheredMoco.gatherKeys(tf, k1, k2, g), g, x[4])
@@ -63,18 +59,18 @@ class GatheredMocoSpec : FunSpec({
       val inputs = List(4) { randomMat(rnd, n, d) }
       val (q1, q2, k1, k2) = inputs
       val loss = MocoLoss.create()
-      val value = Tf.graphLoss(inputs) { tf, x -> gathered(tf, x, SimulatedGroup(s), b, loss) }
+      val value = Tf.graphLoss(inputs) { tf, x -> gathered(tf, x, SimulatedGroup(s), loss) }
       val one = Tf.graphLoss(inputs) { tf, (a, c, e, f) -> loss.callSymmetric(tf, a, c, e, f) }
       withClue("S=$s: gathered $value, MocoLoss $one") { (value near one.toDouble()) shouldBe true }
       withClue("S=$s: gathered $value, reference") { (value near reference(q1, q2, k1, k2, 0.2)) shouldBe true }
       // the keys carry no gradient in either form; the queries' gradients agree
-      Tf.connected(inputs) { tf, x -> gathered(tf, x, SimulatedGroup(s), b, loss) } shouldBe listOf(true, true, false, false)
+      Tf.connected(inputs) { tf, x -> gathered(tf, x, SimulatedGroup(s), loss) } shouldBe listOf(true, true, false, false)
       val want = Tf.gradients(inputs, listOf(0, 1)) { tf, (a, c, e, f) -> loss.callSymmetric(tf, a, c, e, f) }
-      val got = Tf.gradients(inputs, listOf(0, 1)) { tf, x -> gathered(tf, x, SimulatedGroup(s), b, loss) }
+      val got = Tf.gradients(inputs, listOf(0, 1)) { tf, x -> gathered(tf, x, SimulatedGroup(s), loss) }
       got.indices.forEach { i -> got[i].shouldMatch(want[i].map { it.toDouble() }, "S=$s d/d${listOf("q1", "q2")[i]}", atol = 1e-6) }
       // and both match central differences of the double reference
       Tf.checkGradients(inputs, listOf(0, 1), reference = { (a, c, e, f) -> reference(a, c, e, f, 0.2) }) { tf, x ->
-        gathered(tf, x, SimulatedGroup(s), b, loss)
+        gathered(tf, x, SimulatedGroup(s), loss)
       }
     }
   }
@@ -85,7 +81,7 @@ class GatheredMocoSpec : FunSpec({
     val inputs = List(4) { randomMat(rnd, s * b, d) }
     val (q1, q2, k1, k2) = inputs
     for (loss in listOf(MocoLoss.create().withReduction(Reduction.SUM), MocoLoss.create().withTwoTemperatureScaling(true).withTemperature(0.5f), MocoLoss.create().withDistance(Distances.dot()))) {
-      val value = Tf.graphLoss(inputs) { tf, x -> gathered(tf, x, SimulatedGroup(s), b, loss) }
+      val value = Tf.graphLoss(inputs) { tf, x -> gathered(tf, x, SimulatedGroup(s), loss) }
       val one = Tf.graphLoss(inputs) { tf, (a, c, e, f) -> loss.callSymmetric(tf, a, c, e, f) }
       val sim = if (loss.distance() == Distances.dot()) SoftmaxRefs.Sim.dot else SoftmaxRefs.Sim.cosine
       val ref = reference(q1, q2, k1, k2, loss.temperature().toDouble(), sim = sim) *
@@ -102,7 +98,7 @@ class GatheredMocoSpec : FunSpec({
     val b = 2
     val inputs = List(2) { randomMat(rnd, s * b, d) }
     val value = Tf.graphLoss(inputs) { tf, (q, k) ->
-      SimulatedGroup(s).mean(tf) { g -> GatheredMoco(MocoLoss.create()).call(tf, rowsOf(tf, q, g.rank(), b), rowsOf(tf, k, g.rank(), b), g) }
+      SimulatedGroup(s).mean(tf) { g -> GatheredMoco(MocoLoss.create()).call(tf, SimulatedGather.slice(tf, q, g.size(), g.rank()), SimulatedGather.slice(tf, k, g.size(), g.rank()), g) }
     }
     (value near SoftmaxRefs.inBatch(inputs[0], inputs[1], 0.2, true).average()) shouldBe true
   }
@@ -112,14 +108,14 @@ class GatheredMocoSpec : FunSpec({
     val b = 3
     val inputs = List(4) { randomMat(rnd, s * b, d) } + randomMat(rnd, 5, d)
     val (q1, q2, k1, k2) = inputs
-    val value = Tf.graphLoss(inputs) { tf, x -> gathered(tf, x, SimulatedGroup(s), b, MocoLoss.create()) }
+    val value = Tf.graphLoss(inputs) { tf, x -> gathered(tf, x, SimulatedGroup(s), MocoLoss.create()) }
     withClue("gathered with a queue $value") { (value near reference(q1, q2, k1, k2, 0.2, inputs[4])) shouldBe true }
     Tf.checkGradients(inputs, listOf(0, 1), reference = { (a, c, e, f, q) -> reference(a, c, e, f, 0.2, q) }) { tf, x ->
-      gathered(tf, x, SimulatedGroup(s), b, MocoLoss.create())
+      gathered(tf, x, SimulatedGroup(s), MocoLoss.create())
     }
     // every worker's [k1; k2] gathered: the global [K1; K2], in the order one worker enqueues them
     val enqueued = Tf.eagerOn(listOf(k1, k2)) { tf, (a, c) ->
-      val perRank = SimulatedGroup(s).build(tf) { g -> GatheredMoco.gatherKeys(tf, rowsOf(tf, a, g.rank(), b), rowsOf(tf, c, g.rank(), b), g).both(tf) }
+      val perRank = SimulatedGroup(s).build(tf) { g -> GatheredMoco.gatherKeys(tf, SimulatedGather.slice(tf, a, g.size(), g.rank()), SimulatedGather.slice(tf, c, g.size(), g.rank()), g).both(tf) }
       tf.stack(perRank)
     }
     val want = (k1.data + k2.data).map { it.toDouble() }
@@ -130,8 +126,8 @@ class GatheredMocoSpec : FunSpec({
     val s = 2
     val b = 3
     val inputs = List(4) { randomMat(rnd, s * b, d) }
-    val good = Tf.gradients(inputs, listOf(0, 1)) { tf, x -> gathered(tf, x, SimulatedGroup(s), b, MocoLoss.create()) }
-    val cut = Tf.gradients(inputs, listOf(0, 1)) { tf, x -> gathered(tf, x, SimulatedGroup(s, othersWithoutGradient = true), b, MocoLoss.create()) }
+    val good = Tf.gradients(inputs, listOf(0, 1)) { tf, x -> gathered(tf, x, SimulatedGroup(s), MocoLoss.create()) }
+    val cut = Tf.gradients(inputs, listOf(0, 1)) { tf, x -> gathered(tf, x, SimulatedGroup(s, othersWithoutGradient = true), MocoLoss.create()) }
     good.indices.forEach { i -> cut[i].shouldMatch(good[i].map { it.toDouble() }, "cut gather, input $i", rtol = 0.0, atol = 0.0) }
   }
 

@@ -36,7 +36,7 @@ class GatheredSupConSpec : FunSpec({
   /** Worker r's anchors [z1_r; z2_r] and labels [c_r; c_r] from the global z1, z2 and classes. */
   fun worker(tf: Ops, z1: Operand<TFloat32>, z2: Operand<TFloat32>, classes: IntArray, g: AllGather, b: Int, loss: SupConLoss): Operand<TFloat32> {
     val r = g.rank()
-    val features = tf.concat(listOf(rowsOf(tf, z1, r, b), rowsOf(tf, z2, r, b)), tf.constant(0))
+    val features = tf.concat(listOf(SimulatedGather.slice(tf, z1, g.size(), r), SimulatedGather.slice(tf, z2, g.size(), r)), tf.constant(0))
     val mine = classes.copyOfRange(r * b, (r + 1) * b)
     return GatheredSupCon(loss).call(tf, features, tf.constant(mine + mine), g)
   }
@@ -104,7 +104,7 @@ class GatheredSupConSpec : FunSpec({
       SimulatedGroup(s).mean(tf) { g ->
         val r = g.rank()
         val mine = classes.copyOfRange(r * b, (r + 1) * b).map { it.toLong() }.toLongArray()
-        GatheredSupCon(SupConLoss.create()).call(tf, tf.concat(listOf(rowsOf(tf, z1, r, b), rowsOf(tf, z2, r, b)), tf.constant(0)), tf.constant(mine + mine), g)
+        GatheredSupCon(SupConLoss.create()).call(tf, tf.concat(listOf(SimulatedGather.slice(tf, z1, g.size(), r), SimulatedGather.slice(tf, z2, g.size(), r)), tf.constant(0)), tf.constant(mine + mine), g)
       }
     }
     (long near reference(inputs[0], inputs[1], classes)) shouldBe true

@@ -7,7 +7,8 @@ import org.tensorflow.op.Ops
 import org.tensorflow.types.TFloat32
 
 /**
- * [size] workers of a data-parallel group simulated in one graph, without processes: every
+ * [size] workers of a data-parallel group simulated in one graph, without processes, for losses
+ * that gather tensors they build themselves (several gathers per call, labels too): every
  * worker's loss is built from slices of the same source tensors, and a worker's gather returns
  * the tensors that every worker passes to the same gather call, concatenated in rank order. The
  * other workers' rows are then the very tensors they are computed from, so the gradient of a
@@ -16,7 +17,8 @@ import org.tensorflow.types.TFloat32
  * therefore what averaging the workers' gradients gives.
  *
  * With [othersWithoutGradient] the other workers' rows are cut from the gradient: the gather of
- * lightly's old bug, where a worker's negatives from the others pushed nothing back.
+ * lightly's old bug, where a worker's negatives from the others pushed nothing back. Each gather
+ * call is a [SimulatedGather] over the blocks recorded for it.
  */
 class SimulatedGroup(val size: Int, private val othersWithoutGradient: Boolean = false) {
   /**
@@ -55,18 +57,13 @@ class SimulatedGroup(val size: Int, private val othersWithoutGradient: Boolean =
 
     override fun gather(tf: Ops, x: Operand<TFloat32>): Operand<TFloat32> {
       val k = call++
-      val blocks = (0 until size).map { w ->
-        val theirs = recorded[w][k]
+      val blocks = (0 until size).map { w -> recorded[w][k] }
+      blocks.forEachIndexed { w, theirs ->
         withClue("gather call $k: rank $w passed ${theirs.shape()}, rank $rank passes ${x.shape()}") {
           theirs.shape().toString() shouldBe x.shape().toString()
         }
-        when {
-          w == rank -> x
-          othersWithoutGradient -> tf.stopGradient(theirs)
-          else -> theirs
-        }
       }
-      return tf.concat(blocks, tf.constant(0))
+      return SimulatedGather(size, rank, blocks, othersWithoutGradient).gather(tf, x)
     }
   }
 
