@@ -1,5 +1,6 @@
 package io.github.kontrast.dsl.pipeline
 
+import io.github.kontrast.dsl.distributed.DataParallel
 import io.github.kontrast.losses.SupConLoss
 
 /**
@@ -26,7 +27,8 @@ class SupConBuilder : SelfSupervisedBuilder<SupConBuilder, SupConModel>(), LossF
 
   override fun build(): SupConModel {
     val views = batchSize?.let { 2L * it }
-    val plan = lossForm.plan(views, views, loss.chunkRows())
+    // data-parallel: this worker's views against every worker's
+    val plan = lossForm.plan(views, views?.times(DataParallel.workers()), loss.chunkRows())
     return SupConModel(selfSupervisedSettings(), chosenEncoder(), projector ?: mlp(128, 64), inputShape, loss.withChunkRows(plan.chunkRows), plan, preprocessing)
   }
 

@@ -44,11 +44,8 @@ class SupConModel internal constructor(
       val (z1, z2) = v.both(v.head(projector, v.representation, "projector"), v.h1, v.h2)
       val labels = tf.concat(listOf(classes, classes), tf.constant(0))
       val collectives = g.collectives
-      g.addLoss("supcon", if (collectives == null) {
-        loss.call(tf, tf.concat(listOf(g.lossInput(z1), g.lossInput(z2)), tf.constant(0)), labels)
-      } else {
-        GatheredSupCon(loss).call(tf, tf.concat(listOf(z1, z2), tf.constant(0)), labels, collectives)
-      })
+      val features = tf.concat(listOf(g.lossInput(z1), g.lossInput(z2)), tf.constant(0))
+      g.addLoss("supcon", if (collectives == null) loss.call(tf, features, labels) else GatheredSupCon(loss).call(tf, features, labels, collectives))
       g.addOutput(SelfSupervisedModel.Z1, z1)
       g.addOutput(SelfSupervisedModel.Z2, z2)
     }

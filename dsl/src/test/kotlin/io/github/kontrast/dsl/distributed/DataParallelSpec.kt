@@ -52,12 +52,7 @@ class DataParallelSpec : FunSpec({
     }
     val weights = Checkpoint.read(dir.resolve("${prefix}weights-$rank.ktck"))
     weights.step shouldBe 5L
-    weights.values.keys shouldBe expected.values.keys
-    for ((path, t) in expected.values) {
-      val other = weights.values.getValue(path).data
-      val worst = t.data.indices.maxOf { abs(t.data[it] - other[it]).toDouble() }
-      if (worst >= 1e-5) throw AssertionError("'$path' differs by $worst between 1 and 2 workers (rank $rank, ${prefix}weights)")
-    }
+    WorkerJvms.assertSameVariables("1 against 2 workers (rank $rank, ${prefix}weights)", expected, weights)
   }
 
   test("SimCLR on 2 workers gives the single worker's loss at every step and its weights after 5 steps") {

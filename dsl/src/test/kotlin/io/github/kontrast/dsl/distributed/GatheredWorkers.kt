@@ -28,6 +28,7 @@ object GatheredWorkers {
     "moco" to { mocoPipeline(0) },
     "moco-queue" to { mocoPipeline(QUEUE) },
     "supcon" to { supConPipeline() },
+    "supcon-chunked" to { supConPipeline(chunkRows = TwoWorkers.CHUNK_ROWS) },
   )
 
   fun mocoPipeline(queueSize: Int): MocoV3Model = mocoV3 {
@@ -41,7 +42,15 @@ object GatheredWorkers {
     verbosity = TwoViewData.SILENT
   }
 
-  fun supConPipeline(): SupConModel = supCon {
+  /**
+   * SupCon; with [chunkRows], a static batch (the global batch's share of each worker, so 4 on 2
+   * workers and 8 on one) and the loss in row blocks of that many views.
+   */
+  fun supConPipeline(chunkRows: Int? = null): SupConModel = supCon {
+    if (chunkRows != null) {
+      batchSize = TwoWorkers.GLOBAL_BATCH / DataParallel.workers()
+      chunkRows(chunkRows)
+    }
     seed = 3
     input(*TwoViewData.SHAPE)
     encoder(TwoViewData.encoder())

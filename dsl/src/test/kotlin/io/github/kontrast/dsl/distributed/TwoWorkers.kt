@@ -4,11 +4,12 @@ import io.github.kontrast.dsl.data.ArrayDataset
 import io.github.kontrast.dsl.engine.BatchResult
 import io.github.kontrast.dsl.engine.Callback
 import io.github.kontrast.dsl.engine.TrainingControl
+import io.github.kontrast.dsl.pipeline.Pipeline
 import io.github.kontrast.dsl.pipeline.SimClrModel
+import io.github.kontrast.dsl.pipeline.SwavModel
 import io.github.kontrast.dsl.pipeline.TwoViewData
 import io.github.kontrast.dsl.simclr
 import io.github.kontrast.dsl.swav
-import io.github.kontrast.dsl.pipeline.SwavModel
 import org.tensorflow.Graph
 import org.tensorflow.Operand
 import org.tensorflow.ndarray.Shape
@@ -17,7 +18,6 @@ import org.tensorflow.op.Ops
 import org.tensorflow.types.TFloat32
 import java.nio.file.Files
 import java.nio.file.Path
-import java.util.concurrent.TimeUnit
 
 /**
  * What the data-parallel specs train, the same in the test JVM (one worker) and in the worker
@@ -95,32 +95,8 @@ object TwoWorkers {
     }
   }
 
-  /**
-   * Starts two worker JVMs ([main]) on free loopback ports, waits for both (at most [timeoutSeconds])
-   * and returns the directory they wrote into.
-   */
-  fun run(dir: Path, timeoutSeconds: Long = 240): Path {
-    val ports = listOf(ClusterSpec.freePort(), ClusterSpec.freePort())
-    val java = Path.of(System.getProperty("java.home"), "bin", "java").toString()
-    val processes = (0..1).map { rank ->
-      val cmd = mutableListOf(java, "-cp", System.getProperty("java.class.path"))
-      System.getProperty("org.bytedeco.javacpp.cachedir")?.let { cmd += "-Dorg.bytedeco.javacpp.cachedir=$it" }
-      cmd += listOf(TwoWorkers::class.java.name, ports.joinToString(","), rank.toString(), dir.toString())
-      ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("worker-$rank.log").toFile())
-        .also { it.environment()["TF_CPP_MIN_LOG_LEVEL"] = "2" }.start()
-    }
-    try {
-      processes.forEachIndexed { rank, p ->
-        check(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) { "worker $rank did not finish in $timeoutSeconds s; its log: ${log(dir, rank)}" }
-        check(p.exitValue() == 0) { "worker $rank exited with ${p.exitValue()}; its log: ${log(dir, rank)}" }
-      }
-    } finally {
-      processes.forEach { it.destroyForcibly() }
-    }
-    return dir
-  }
-
-  private fun log(dir: Path, rank: Int) = dir.resolve("worker-$rank.log").let { if (Files.exists(it)) Files.readString(it).takeLast(4000) else "(none)" }
+  /** Starts the two worker JVMs ([main]) and returns the directory they wrote into. */
+  fun run(dir: Path): Path = WorkerJvms.run(TwoWorkers::class.java, dir)
 
   /**
    * One worker: the gather probe, SimCLR data-parallel with the full and the chunked loss,
@@ -134,29 +110,22 @@ object TwoWorkers {
     val r = cluster.rank
     val (gathered, grad) = gatherProbe(cluster)
     Files.writeString(dir.resolve("probe-$r.txt"), gathered.joinToString(",") + "\n" + grad.joinToString(","))
-    val steps = StepLosses()
-    DataParallel.replicate(cluster) { simclr() }.use { m ->
-      DataParallel.fit(m, cluster, data(), DataParallelOptions(epochs = 1, batchSize = GLOBAL_BATCH, callbacks = listOf(steps)))
-      m.save(dir.resolve("weights-$r.ktck"))
+    /** Trains one pipeline data-parallel; writes PREFIXlosses-r.txt and PREFIXweights-r.ktck. */
+    fun train(prefix: String, factory: () -> Pipeline) {
+      val steps = StepLosses()
+      DataParallel.replicate(cluster) { factory() }.use { m ->
+        DataParallel.fit(m, cluster, data(), DataParallelOptions(epochs = 1, batchSize = GLOBAL_BATCH, callbacks = listOf(steps)))
+        m.save(dir.resolve("${prefix}weights-$r.ktck"))
+      }
+      Files.writeString(dir.resolve("${prefix}losses-$r.txt"), steps.losses.joinToString(","))
     }
-    Files.writeString(dir.resolve("losses-$r.txt"), steps.losses.joinToString(","))
-    val chunked = StepLosses()
-    DataParallel.replicate(cluster) { simclr(localBatch = GLOBAL_BATCH / cluster.size) }.use { m ->
-      Files.writeString(dir.resolve("chunked-plan-$r.txt"), m.lossPlan.description + " " + m.lossPlan.anchors + "x" + m.lossPlan.columns)
-      DataParallel.fit(m, cluster, data(), DataParallelOptions(epochs = 1, batchSize = GLOBAL_BATCH, callbacks = listOf(chunked)))
-      m.save(dir.resolve("chunked-weights-$r.ktck"))
+    train("") { simclr() }
+    train("chunked-") {
+      simclr(localBatch = GLOBAL_BATCH / cluster.size).also { m ->
+        Files.writeString(dir.resolve("chunked-plan-$r.txt"), m.lossPlan.description + " " + m.lossPlan.anchors + "x" + m.lossPlan.columns)
+      }
     }
-    Files.writeString(dir.resolve("chunked-losses-$r.txt"), chunked.losses.joinToString(","))
-    val swav = StepLosses()
-    DataParallel.replicate(cluster) { swav() }.use { m ->
-      DataParallel.fit(m, cluster, data(), DataParallelOptions(epochs = 1, batchSize = GLOBAL_BATCH, callbacks = listOf(swav)))
-      m.save(dir.resolve("swav-weights-$r.ktck"))
-    }
-    Files.writeString(dir.resolve("swav-losses-$r.txt"), swav.losses.joinToString(","))
-    // a barrier: a worker serves its buffers to the others until they are done with their last step
-    Files.writeString(dir.resolve("done-$r"), "")
-    while ((0 until cluster.size).any { !Files.exists(dir.resolve("done-$it")) }) Thread.sleep(50)
-    // the TensorFlow server cannot be shut down: the process ends it
-    System.exit(0)
+    train("swav-") { swav() }
+    WorkerJvms.finish(cluster, dir)
   }
 }

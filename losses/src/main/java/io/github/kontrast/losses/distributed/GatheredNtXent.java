@@ -1,11 +1,9 @@
 package io.github.kontrast.losses.distributed;
 
-import io.github.kontrast.losses.ChunkedContrastive;
 import io.github.kontrast.losses.NtXentLoss;
 import io.github.kontrast.losses.SoftmaxContrastive;
 import io.github.kontrast.losses.internal.Checks;
 import io.github.kontrast.losses.internal.Tensors;
-import io.github.kontrast.losses.reducers.Reduction;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -29,22 +27,17 @@ import org.tensorflow.types.TInt32;
  * so that the same average gives the global sum. NONE is refused: per-anchor losses of one worker
  * are not the global batch's.
  *
- * <p>With the loss's {@code chunkRows} set, this worker's anchors are taken that many at a time
- * ({@link ChunkedContrastive}), each block building only its [rows, 2B] logits. The anchors are
- * then read from the gathered tensor at this worker's rows, so that the block gradients are
- * taken with respect to the gathered tensor alone: they add up to one [2B, D] gradient, which
- * reaches the embeddings through a single pass of the gather's gradient (one all-reduce per step,
- * as in the full form), not one per block. Needs a static batch size.
+ * <p>With the loss's {@code chunkRows} set, this worker's anchors are taken that many at a time,
+ * each block building only its [rows, 2B] logits, with one pass of the gather's gradient per
+ * step as in the full form (see {@code GatheredRows}). Needs a static batch size.
  */
 public final class GatheredNtXent {
   private final NtXentLoss loss;
 
-  /** The gathered form of {@code loss} (temperature, similarity and reduction are its own). */
+  /** The gathered form of {@code loss} (temperature, similarity, reduction and row blocks are its own). */
   public GatheredNtXent(NtXentLoss loss) {
     Checks.notNull("loss", loss);
-    if (loss.reduction() == Reduction.NONE) {
-      throw new IllegalArgumentException("loss: the gathered NT-Xent needs reduction MEAN or SUM, got NONE");
-    }
+    GatheredReduction.check("loss", "NT-Xent", loss.reduction());
     this.loss = loss;
   }
 
@@ -57,47 +50,18 @@ public final class GatheredNtXent {
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> z1, Operand<TFloat32> z2, AllGather gather) {
     Checks.notNull("gather", gather);
     Checks.pair("z1", z1, "z2", z2);
-    // a chunked form counts its blocks now: fail before any op is built
-    long rows = loss.chunkRows() == 0 ? -1 : ChunkedContrastive.staticRows(loss.chunkRows(), new ChunkedContrastive.Pass("z1", z1, (t, a, i) -> a));
-    long dim = Checks.dim(z1, 1);
-    if (rows >= 0 && dim < 0) {
-      throw new IllegalArgumentException("z1: chunkRows = " + loss.chunkRows() + " needs a static embedding size, got shape " + Checks.describe(z1.shape()));
-    }
     Operand<TFloat32> local = tf.concat(List.of(z1, z2), tf.constant(0));
-    Operand<TFloat32> all = gather.gather(tf, local);
     Operand<TInt32> b = Tensors.size(tf, z1, 0);
     Operand<TInt32> twoB = tf.math.mul(b, tf.constant(2));
     Operand<TInt32> offset = tf.math.mul(twoB, tf.constant(gather.rank()));
-    if (loss.chunkRows() == 0) {
-      Operand<TFloat32> perAnchor = perAnchor(tf, local, all, tf.range(tf.constant(0), twoB, tf.constant(1)), b, offset);
-      return reduce(tf, tf.reduceSum(perAnchor, tf.constant(0)), twoB, gather);
-    }
-    // static shapes: the gather's own shape is not inferred, and the blocks are counted now; int32
-    // slice bounds, as the C++ gradient of Slice fails on int64 ones
-    Operand<TFloat32> candidates = tf.reshape(all, tf.constant(new long[] {2 * rows * gather.size(), dim}));
-    Operand<TFloat32> anchors = tf.slice(candidates, tf.constant(new int[] {(int) (2 * rows * gather.rank()), 0}), tf.constant(new int[] {(int) (2 * rows), (int) dim}));
-    ChunkedContrastive.Pass pass = new ChunkedContrastive.Pass("z1", anchors, (t, a, indices) -> perAnchor(t, a, candidates, indices, b, offset));
-    Operand<TFloat32> sum = ChunkedContrastive.sum(tf, loss.chunkRows(), List.of(candidates), List.of(pass));
-    return reduce(tf, sum, tf.constant((int) (2 * rows)), gather);
-  }
-
-  /** Per-anchor losses of local anchors {@code anchors} (local rows {@code indices}) against every worker's views. */
-  private Operand<TFloat32> perAnchor(Ops tf, Operand<TFloat32> anchors, Operand<TFloat32> all, Operand<TInt32> indices,
-      Operand<TInt32> b, Operand<TInt32> offset) {
-    Operand<TInt32> twoB = tf.math.mul(b, tf.constant(2));
-    Operand<TInt32> self = tf.math.add(indices, offset);
-    Operand<TInt32> partners = tf.math.add(tf.math.floorMod(tf.math.add(indices, b), twoB), offset);
-    Operand<TFloat32> logits = tf.math.div(
-        loss.distance().asSimilarity(tf, loss.distance().matrix(tf, anchors, all)), tf.constant(loss.temperature()));
-    return SoftmaxContrastive.perAnchor(tf, logits,
-        SoftmaxContrastive.positivesAt(tf, logits, partners), SoftmaxContrastive.positivesAt(tf, logits, self));
-  }
-
-  /** MEAN: the sum over this worker's {@code count} anchors divided by it; SUM: times the number of workers. */
-  private Operand<TFloat32> reduce(Ops tf, Operand<TFloat32> sum, Operand<TInt32> count, AllGather gather) {
-    if (loss.reduction() == Reduction.MEAN) {
-      return tf.math.div(sum, tf.dtypes.cast(count, TFloat32.class));
-    }
-    return tf.math.mul(sum, tf.constant((float) gather.size()));
+    return GatheredRows.loss(tf, "z1", local, gather, loss.chunkRows(), loss.reduction(), (t, anchors, indices, all) -> {
+      // local anchor i pairs with i + b (modulo 2b) in this worker's block of the gathered views
+      Operand<TInt32> self = t.math.add(indices, offset);
+      Operand<TInt32> partners = t.math.add(t.math.floorMod(t.math.add(indices, b), twoB), offset);
+      Operand<TFloat32> logits = t.math.div(
+          loss.distance().asSimilarity(t, loss.distance().matrix(t, anchors, all)), t.constant(loss.temperature()));
+      return SoftmaxContrastive.perAnchor(t, logits,
+          SoftmaxContrastive.positivesAt(t, logits, partners), SoftmaxContrastive.positivesAt(t, logits, self));
+    });
   }
 }

@@ -29,4 +29,12 @@ final class GatheredReduction {
     }
     return tf.math.mul(tf.reduceSum(perAnchor, tf.constant(0)), tf.constant((float) size));
   }
+
+  /** The same from the sum over this worker's {@code count} anchors (a row-block form sums as it goes). */
+  static Operand<TFloat32> reduceSum(Ops tf, Reduction reduction, Operand<TFloat32> sum, long count, int size) {
+    if (reduction == Reduction.MEAN) {
+      return tf.math.div(sum, tf.constant((float) count));
+    }
+    return tf.math.mul(sum, tf.constant((float) size));
+  }
 }

@@ -25,8 +25,9 @@ import org.tensorflow.types.family.TNumber;
  * 2^24, the same bound as {@link SupConLoss}'s own comparison.
  *
  * <p>MEAN returns the mean over this worker's anchors, SUM {@code size} times their sum: the mean of
- * the workers' values is the one-worker loss of the global batch. NONE is refused, and so is a
- * chunked loss (this form builds the full [n, N] matrix).
+ * the workers' values is the one-worker loss of the global batch. NONE is refused. With the loss's
+ * {@code chunkRows} set, this worker's anchors are taken that many at a time, each block building
+ * only its [rows, N] logits (see {@code GatheredRows}); needs a static batch size.
  */
 public final class GatheredSupCon {
   private final SupConLoss loss;
@@ -35,10 +36,6 @@ public final class GatheredSupCon {
   public GatheredSupCon(SupConLoss loss) {
     Checks.notNull("loss", loss);
     GatheredReduction.check("loss", "SupCon loss", loss.reduction());
-    if (loss.chunkRows() != 0) {
-      throw new IllegalArgumentException(
-          "loss: the gathered SupCon loss computes the full [n, N] matrix; expected chunkRows 0, got " + loss.chunkRows());
-    }
     this.loss = loss;
   }
 
@@ -54,17 +51,15 @@ public final class GatheredSupCon {
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> features, Operand<? extends TNumber> labels, AllGather gather) {
     Checks.notNull("gather", gather);
     Checks.labelled("features", features, labels);
-    Operand<TFloat32> allFeatures = gather.gather(tf, features);
     Operand<TFloat32> localLabels = tf.stopGradient(Tensors.toFloat(tf, labels));
     Operand<TFloat32> allLabels = tf.stopGradient(gather.gather(tf, localLabels));
     Distance distance = loss.distance();
-    Operand<TFloat32> logits = tf.math.div(
-        distance.asSimilarity(tf, distance.matrix(tf, features, allFeatures)), tf.constant(loss.temperature()));
-    Operand<TInt32> n = Tensors.size(tf, features, 0);
-    Operand<TInt32> columns = tf.math.add(tf.range(tf.constant(0), n, tf.constant(1)), tf.math.mul(n, tf.constant(gather.rank())));
-    Operand<TFloat32> self = SoftmaxContrastive.positivesAt(tf, logits, columns);
-    Operand<TFloat32> same = Tensors.sameLabel(tf, localLabels, allLabels);
-    Operand<TFloat32> perAnchor = SoftmaxContrastive.perAnchor(tf, logits, tf.math.mul(same, tf.math.sub(tf.constant(1f), self)), self);
-    return GatheredReduction.reduce(tf, loss.reduction(), perAnchor, gather.size());
+    Operand<TInt32> offset = tf.math.mul(Tensors.size(tf, features, 0), tf.constant(gather.rank()));
+    return GatheredRows.loss(tf, "features", features, gather, loss.chunkRows(), loss.reduction(), (t, anchors, indices, all) -> {
+      Operand<TFloat32> logits = t.math.div(distance.asSimilarity(t, distance.matrix(t, anchors, all)), t.constant(loss.temperature()));
+      Operand<TFloat32> self = SoftmaxContrastive.positivesAt(t, logits, t.math.add(indices, offset));
+      Operand<TFloat32> same = Tensors.sameLabel(t, t.gather(localLabels, indices, t.constant(0)), allLabels);
+      return SoftmaxContrastive.perAnchor(t, logits, t.math.mul(same, t.math.sub(t.constant(1f), self)), self);
+    });
   }
 }

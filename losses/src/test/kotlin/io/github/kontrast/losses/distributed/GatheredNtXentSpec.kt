@@ -75,7 +75,7 @@ class GatheredNtXentSpec : FunSpec({
   }
 
   test("bad arguments are named: NONE, mismatched views, chunking without a static batch size") {
-    shouldThrow<IllegalArgumentException> { GatheredNtXent(base.withReduction(Reduction.NONE)) }.message shouldContain "reduction MEAN or SUM, got NONE"
+    shouldThrow<IllegalArgumentException> { GatheredNtXent(base.withReduction(Reduction.NONE)) }.message.let { it shouldContain "loss: the gathered NT-Xent needs reduction MEAN or SUM"; it shouldContain "got NONE" }
     Tf.graph { tf ->
       val gather = SimulatedGather(2, 0, emptyList())
       shouldThrow<IllegalArgumentException> {

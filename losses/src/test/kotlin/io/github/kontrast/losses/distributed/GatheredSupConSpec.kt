@@ -75,6 +75,24 @@ class GatheredSupConSpec : FunSpec({
     }
   }
 
+  test("in row blocks (1, 4 and 100 anchors), the same value and gradients as one worker's full matrix and the reference's finite differences") {
+    for ((s, b, classes) in cases) {
+      val inputs = List(2) { randomMat(rnd, s * b, d) }
+      val want = Tf.gradients(inputs) { tf, z -> oneWorker(tf, z, classes) }
+      for (rows in listOf(1, 4, 100)) {
+        val loss = SupConLoss.create().withChunkRows(rows)
+        val got = Tf.gradients(inputs) { tf, z -> gathered(tf, z, classes, SimulatedGroup(s), b, loss) }
+        got.indices.forEach { i -> got[i].shouldMatch(want[i].map { it.toDouble() }, "S=$s chunkRows $rows d/dz${i + 1}", atol = 1e-6) }
+        Tf.checkGradients(inputs, reference = { (a, c) -> SoftmaxRefs.supCon(stackRows(a, c), classes + classes, 0.07).average() }) { tf, z ->
+          gathered(tf, z, classes, SimulatedGroup(s), b, loss)
+        }
+      }
+      val cut = Tf.gradients(inputs) { tf, z -> gathered(tf, z, classes, SimulatedGroup(s, othersWithoutGradient = true), b, SupConLoss.create().withChunkRows(4)) }
+      val worst = want.indices.maxOf { i -> want[i].indices.maxOf { k -> abs(want[i][k] - cut[i][k]) } }
+      withClue("S=$s, blocks of 4, other workers' rows cut from the gradient: largest difference $worst") { (worst > 1e-3f) shouldBe true }
+    }
+  }
+
   test("a gather whose other workers' rows carry no gradient (lightly's old bug) gives another gradient") {
     for ((s, b, classes) in cases) {
       val inputs = List(2) { randomMat(rnd, s * b, d) }
@@ -122,14 +140,15 @@ class GatheredSupConSpec : FunSpec({
   test("bad input is named") {
     shouldThrow<IllegalArgumentException> { GatheredSupCon(SupConLoss.create().withReduction(Reduction.NONE)) }
       .message.let { it shouldContain "loss"; it shouldContain "NONE"; it shouldContain "MEAN or SUM" }
-    shouldThrow<IllegalArgumentException> { GatheredSupCon(SupConLoss.create().withChunkRows(4)) }
-      .message.let { it shouldContain "loss"; it shouldContain "chunkRows"; it shouldContain "4" }
     Tf.graph { tf ->
       val g = SimulatedGroup.repeating(2, 0)
       val loss = GatheredSupCon(SupConLoss.create())
       fun ints(vararg shape: Long) = tf.placeholder(TInt32::class.java, Placeholder.shape(Shape.of(*shape)))
       shouldThrow<IllegalArgumentException> { loss.call(tf, Tf.placeholder(tf, 6, 3), ints(5), g) }
         .message.let { it shouldContain "'labels'"; it shouldContain "'features'"; it shouldContain "[5]"; it shouldContain "[6, 3]" }
+      shouldThrow<IllegalArgumentException> {
+        GatheredSupCon(SupConLoss.create().withChunkRows(4)).call(tf, Tf.placeholder(tf, -1, 3), ints(-1), g)
+      }.message.let { it shouldContain "chunkRows = 4"; it shouldContain "'features' has shape [-1, 3]" }
       shouldThrow<IllegalArgumentException> { loss.call(tf, Tf.placeholder(tf, 6, 3), ints(6, 1), g) }
         .message.let { it shouldContain "'labels'"; it shouldContain "rank 1" }
       shouldThrow<IllegalArgumentException> { loss.call(tf, Tf.placeholder(tf, 6), ints(6), g) }

@@ -1,0 +1,68 @@
+package io.github.kontrast.losses.distributed;
+
+import io.github.kontrast.losses.ChunkedContrastive;
+import io.github.kontrast.losses.internal.Checks;
+import io.github.kontrast.losses.internal.Tensors;
+import io.github.kontrast.losses.reducers.Reduction;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The sweep shared by the gathered softmax losses whose anchors and candidates are the same rows
+ * (NT-Xent's views, SupCon's features): this worker's n rows are the anchors, every worker's rows
+ * (gathered, N = size * n) the candidates, and the per-anchor loss is the loss's own.
+ *
+ * <p>Full form: anchors are the local rows themselves, against the gathered [N, D]. Row blocks
+ * ({@code chunkRows} > 0, {@link ChunkedContrastive}): the anchors are read from the gathered
+ * tensor at this worker's rows, so that every block's gradient is taken with respect to the
+ * gathered tensor alone; the blocks' gradients add up to one [N, D] gradient, which reaches the
+ * embeddings through a single pass of the gather's gradient (one all-reduce per step, as in the
+ * full form), not one per block. Row blocks need static n and D.
+ */
+final class GatheredRows {
+  private GatheredRows() {}
+
+  /** Per-anchor losses [rows] of {@code anchors} [rows,D] at local rows {@code indices}, against {@code candidates} [N,D]. */
+  @FunctionalInterface
+  interface Rows {
+    Operand<TFloat32> perAnchor(Ops tf, Operand<TFloat32> anchors, Operand<TInt32> indices, Operand<TFloat32> candidates);
+  }
+
+  /**
+   * The loss of this worker's rows {@code local} [n,D] (argument {@code name}, for messages), reduced
+   * as {@link GatheredReduction} does: the full matrix when {@code chunkRows} is 0, else row blocks.
+   */
+  static Operand<TFloat32> loss(Ops tf, String name, Operand<TFloat32> local, AllGather gather, int chunkRows,
+      Reduction reduction, Rows rows) {
+    if (chunkRows == 0) {
+      Operand<TInt32> all = tf.range(tf.constant(0), Tensors.size(tf, local, 0), tf.constant(1));
+      return GatheredReduction.reduce(tf, reduction, rows.perAnchor(tf, local, all, gather.gather(tf, local)), gather.size());
+    }
+    // the blocks are counted now: fail before any op is built
+    checkStatic(name, local, chunkRows);
+    long n = Checks.dim(local, 0);
+    long d = Checks.dim(local, 1);
+    // the gather's own shape is not inferred; int32 slice bounds, as the C++ gradient of Slice fails on int64 ones
+    Operand<TFloat32> candidates = tf.reshape(gather.gather(tf, local), tf.constant(new long[] {n * gather.size(), d}));
+    Operand<TFloat32> anchors = tf.slice(candidates,
+        tf.constant(new int[] {(int) (n * gather.rank()), 0}), tf.constant(new int[] {(int) n, (int) d}));
+    ChunkedContrastive.Pass pass = new ChunkedContrastive.Pass(name, anchors, (t, a, i) -> rows.perAnchor(t, a, i, candidates));
+    Operand<TFloat32> sum = ChunkedContrastive.sum(tf, chunkRows, List.of(candidates), List.of(pass));
+    return GatheredReduction.reduceSum(tf, reduction, sum, n, gather.size());
+  }
+
+  /** Fails unless row blocks ({@code chunkRows} > 0) can be counted: static n and D. */
+  private static void checkStatic(String name, Operand<TFloat32> local, int chunkRows) {
+    if (chunkRows == 0) {
+      return;
+    }
+    ChunkedContrastive.staticRows(chunkRows, new ChunkedContrastive.Pass(name, local, (t, a, i) -> a));
+    if (Checks.dim(local, 1) < 0) {
+      throw new IllegalArgumentException(name + ": chunkRows = " + chunkRows + " needs a static embedding size, got shape "
+          + Checks.describe(local.shape()));
+    }
+  }
+}
