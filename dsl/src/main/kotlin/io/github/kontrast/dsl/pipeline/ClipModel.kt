@@ -18,9 +18,12 @@ import io.github.kontrast.dsl.search.ZeroShotClassifier
 import io.github.kontrast.dsl.text.TokenBatch
 import io.github.kontrast.dsl.text.Tokenizer
 import io.github.kontrast.losses.ClipLoss
+import io.github.kontrast.losses.distributed.GatheredClip
 import org.tensorflow.Operand
 import org.tensorflow.op.Ops
+import org.tensorflow.op.linalg.MatMul
 import org.tensorflow.types.TFloat32
+import org.tensorflow.types.TInt32
 import java.nio.file.Path
 import kotlin.math.exp
 import kotlin.math.ln
@@ -31,7 +34,9 @@ import kotlin.math.ln
  * (the tokenizer's ids through the text encoder with the padding mask, a projection, L2
  * normalization), trained with [ClipLoss] on the in-batch similarity matrix scaled by a learned
  * logit scale. The scale starts at log(1 / [initialTemperature]) (0.07: scale 14.3), is trained with
- * the towers, and after every step is clamped to log([maxLogitScale]) (100), as CLIP does.
+ * the towers, and after every step is clamped to log([maxLogitScale]) (100), as CLIP does. In
+ * data-parallel training the candidates are every worker's images and texts ([GatheredClip]), so
+ * the loss and the accuracies are those of the global batch.
  *
  * It reads batches with [Batch.IMAGE] (images of [imageShape]), [CaptionedImages.TOKENS] and
  * [CaptionedImages.MASK] (the tokenizer's [N, maxLength] ids and mask), as
@@ -205,23 +210,31 @@ class ClipModel internal constructor(
       val texts = g.encoder(textTower, intArrayOf(maxLength)).applyMasked(g.forward, tokens, mask)
       g.addOutput(TEXT_EMBEDDING, texts)
       val logScale = g.variables.variable(LOGIT_SCALE, IntArray(0), Initializers.constant(ln(1.0 / initialTemperature).toFloat()), trainable = true)
-      g.addLoss("clip", loss.withMaxLogitScale(maxLogitScale).call(tf, g.lossInput(images), g.lossInput(texts), logScale))
+      val clamped = loss.withMaxLogitScale(maxLogitScale)
+      // data-parallel: every worker's texts are this worker's images' candidates and the other way round, as with one worker
+      val gathered = g.collectives?.let { GatheredClip(clamped).gather(tf, images, texts, it) }
+      g.addLoss("clip", if (gathered == null) clamped.call(tf, g.lossInput(images), g.lossInput(texts), logScale) else GatheredClip(clamped).call(tf, gathered, logScale))
       val cap = ln(maxLogitScale.toDouble()).toFloat()
       g.afterStep { ops -> ops.assign(logScale, ops.math.minimum(logScale, ops.constant(cap))) }
       val one = tf.constant(1f)
       g.addMetric("temperature", MetricTensors(tf.math.exp(tf.math.neg(tf.stopGradient(logScale))), one))
-      val sims = tf.linalg.matMul(images, texts, org.tensorflow.op.linalg.MatMul.transposeB(true))
-      g.addMetric("image_to_text_accuracy", diagonalHits(tf, sims, 1))
-      g.addMetric("text_to_image_accuracy", diagonalHits(tf, sims, 0))
+      if (gathered == null) {
+        val sims = tf.linalg.matMul(images, texts, MatMul.transposeB(true))
+        val diagonal = tf.range(tf.constant(0), tf.gather(tf.shape(sims), tf.constant(0), tf.constant(0)), tf.constant(1))
+        g.addMetric("image_to_text_accuracy", hits(tf, sims, 1, diagonal))
+        g.addMetric("text_to_image_accuracy", hits(tf, sims, 0, diagonal))
+      } else {
+        // image i's caption and text i's image sit at column rank * b + i of the gathered rows
+        g.addMetric("image_to_text_accuracy", hits(tf, tf.linalg.matMul(images, gathered.allTextFeatures(), MatMul.transposeB(true)), 1, gathered.matches()))
+        g.addMetric("text_to_image_accuracy", hits(tf, tf.linalg.matMul(texts, gathered.allImageFeatures(), MatMul.transposeB(true)), 1, gathered.matches()))
+      }
     }
 
-    /** How many rows (axis 1) or columns (axis 0) of [sims] have their largest value on the diagonal, of how many. */
-    private fun diagonalHits(tf: Ops, sims: Operand<TFloat32>, axis: Int): MetricTensors {
-      val best = tf.math.argMax(tf.stopGradient(sims), tf.constant(axis), org.tensorflow.types.TInt32::class.java)
-      val n = tf.gather(tf.shape(sims), tf.constant(0), tf.constant(0)) // the batch size, a scalar
-      val diagonal = tf.range(tf.constant(0), n, tf.constant(1))
-      val hits = tf.dtypes.cast(tf.math.equal(best, diagonal), TFloat32::class.java)
-      return MetricTensors(tf.sum(hits, tf.constant(0)), tf.dtypes.cast(n, TFloat32::class.java))
+    /** How many rows (axis 1) or columns (axis 0) of [sims] have their largest value at index [targets], of how many. */
+    private fun hits(tf: Ops, sims: Operand<TFloat32>, axis: Int, targets: Operand<TInt32>): MetricTensors {
+      val best = tf.math.argMax(tf.stopGradient(sims), tf.constant(axis), TInt32::class.java)
+      val hits = tf.dtypes.cast(tf.math.equal(best, targets), TFloat32::class.java)
+      return MetricTensors(tf.sum(hits, tf.constant(0)), tf.dtypes.cast(tf.size(targets), TFloat32::class.java))
     }
   }
 }

@@ -1,0 +1,103 @@
+package io.github.kontrast.dsl.distributed
+
+import io.github.kontrast.dsl.clip
+import io.github.kontrast.dsl.data.Dataset
+import io.github.kontrast.dsl.engine.History
+import io.github.kontrast.dsl.engine.Verbosity
+import io.github.kontrast.dsl.layers.maskedMeanPooling
+import io.github.kontrast.dsl.optim.adam
+import io.github.kontrast.dsl.pipeline.ClipData
+import io.github.kontrast.dsl.pipeline.ClipModel
+import io.github.kontrast.dsl.text.Tokenizer
+import java.nio.file.Files
+import java.nio.file.Path
+import java.util.concurrent.TimeUnit
+
+/**
+ * What the data-parallel CLIP spec trains, the same in the test JVM (one worker) and in the two
+ * worker processes: a tiny CLIP (a dense image tower on 8x8 colour patches, a bag-of-words text
+ * tower, 8-dimensional embeddings) on 24 captioned images with their canonical captions, global
+ * batch 8, two epochs of 3 steps, Adam at 1e-2 (large enough that a wrong gradient, the logit
+ * scale's included, moves the weights apart).
+ */
+object ClipWorkers {
+  const val EXAMPLES = 24
+  const val GLOBAL_BATCH = 8
+  const val EPOCHS = 2
+
+  private val pairs = ClipData.pairs(EXAMPLES, seed = 4)
+  private val tokenizer = Tokenizer.fit(pairs.allCaptions, maxLength = 8)
+
+  /** The canonical captions, tokenized: plain arrays, so every worker's slice is the single worker's rows. */
+  fun data(): Dataset = pairs.evaluation(tokenizer)
+
+  fun clip(): ClipModel = clip {
+    seed = 6
+    verbosity = Verbosity.SILENT
+    image {
+      input(8, 8, 3)
+      encoder { flatten(); dense(16, activation = relu) }
+      projection(8)
+    }
+    text {
+      this.tokenizer = this@ClipWorkers.tokenizer
+      encoder { embedding(vocabularySize, 8); maskedMeanPooling() }
+      projection(8)
+    }
+    optimizer = adam(1e-2)
+  }
+
+  /** The History's per-epoch values, one line per key: "key=v1,v2". */
+  fun historyLines(h: History): String = h.keys.sorted().joinToString("\n") { k -> "$k=" + h[k].joinToString(",") }
+
+  /** Reads [historyLines]. */
+  fun readHistory(text: String): Map<String, List<Double>> =
+    text.lines().filter { it.isNotBlank() }.associate { line -> line.substringBefore('=') to line.substringAfter('=').split(',').map { it.toDouble() } }
+
+  /**
+   * Starts two worker JVMs ([main]) on free loopback ports, waits for both (at most [timeoutSeconds])
+   * and returns the directory they wrote into.
+   */
+  fun run(dir: Path, timeoutSeconds: Long = 240): Path {
+    val ports = listOf(ClusterSpec.freePort(), ClusterSpec.freePort())
+    val java = Path.of(System.getProperty("java.home"), "bin", "java").toString()
+    val processes = (0..1).map { rank ->
+      val cmd = mutableListOf(java, "-cp", System.getProperty("java.class.path"))
+      System.getProperty("org.bytedeco.javacpp.cachedir")?.let { cmd += "-Dorg.bytedeco.javacpp.cachedir=$it" }
+      cmd += listOf(ClipWorkers::class.java.name, ports.joinToString(","), rank.toString(), dir.toString())
+      ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("clip-worker-$rank.log").toFile())
+        .also { it.environment()["TF_CPP_MIN_LOG_LEVEL"] = "2" }.start()
+    }
+    try {
+      processes.forEachIndexed { rank, p ->
+        check(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) { "worker $rank did not finish in $timeoutSeconds s; its log: ${log(dir, rank)}" }
+        check(p.exitValue() == 0) { "worker $rank exited with ${p.exitValue()}; its log: ${log(dir, rank)}" }
+      }
+    } finally {
+      processes.forEach { it.destroyForcibly() }
+    }
+    return dir
+  }
+
+  private fun log(dir: Path, rank: Int) = dir.resolve("clip-worker-$rank.log").let { if (Files.exists(it)) Files.readString(it).takeLast(4000) else "(none)" }
+
+  /** One worker: CLIP data-parallel; writes losses-r.txt, history-r.txt and weights-r.ktck into the directory. */
+  @JvmStatic
+  fun main(args: Array<String>) {
+    val cluster = ClusterSpec.localhost(args[0].split(',').map { it.toInt() }, args[1].toInt())
+    val dir = Path.of(args[2])
+    val r = cluster.rank
+    val steps = TwoWorkers.StepLosses()
+    val history = DataParallel.replicate(cluster) { clip() }.use { m ->
+      DataParallel.fit(m, cluster, data(), DataParallelOptions(epochs = EPOCHS, batchSize = GLOBAL_BATCH, callbacks = listOf(steps)))
+        .also { m.save(dir.resolve("weights-$r.ktck")) }
+    }
+    Files.writeString(dir.resolve("losses-$r.txt"), steps.losses.joinToString(","))
+    Files.writeString(dir.resolve("history-$r.txt"), historyLines(history))
+    // a barrier: a worker serves its buffers to the others until they are done with their last step
+    Files.writeString(dir.resolve("done-$r"), "")
+    while ((0 until cluster.size).any { !Files.exists(dir.resolve("done-$it")) }) Thread.sleep(50)
+    // the TensorFlow server cannot be shut down: the process ends it
+    System.exit(0)
+  }
+}
