@@ -1,5 +1,6 @@
 package io.github.kontrast.dsl.distributed
 
+import io.github.kontrast.dsl.augment.MultimodalDataset
 import io.github.kontrast.dsl.augment.ViewsDataset
 import io.github.kontrast.dsl.data.Batch
 import io.github.kontrast.dsl.data.BatchIterator
@@ -15,9 +16,10 @@ import io.github.kontrast.dsl.data.PrefetchIterator
  * the collectives; a dataset whose size the global batch divides loses nothing.
  *
  * Augmented views stay the same whatever the number of workers: a [ViewsDataset] draws view v of
- * example i in epoch e from (seed, e, i, v), so this dataset asks it for the slice's examples in
- * the epoch being trained. A dataset whose randomness depends on the batch (a `map` transform,
- * seeded per batch) would not be worker-invariant; plain arrays are.
+ * example i in epoch e from (seed, e, i, v), and a [MultimodalDataset] (CLIP's pairs) draws pair i
+ * from (seed, e, i), so this dataset asks them for the slice's examples in the epoch being
+ * trained. A dataset whose randomness depends on the batch (a `map` transform, seeded per batch)
+ * would not be worker-invariant; plain arrays are.
  *
  * @property source the whole dataset, the same on every worker.
  * @property workers the number of workers sharing each global batch.
@@ -43,10 +45,19 @@ class ShardedDataset(val source: Dataset, val workers: Int, val rank: Int) : Dat
     val produce = { b: Int ->
       val from = b * global.toInt() + rank * batchSize
       val indices = order.copyOfRange(from, from + batchSize)
-      if (source is ViewsDataset) source.batch(indices, epoch) else source.batch(indices)
+      when (source) {
+        is ViewsDataset -> source.batch(indices, epoch)
+        is MultimodalDataset -> source.batch(indices, epoch)
+        else -> source.batch(indices)
+      }
     }
-    return if (source is ViewsDataset && source.prefetch > 0) {
-      PrefetchIterator(count, source.prefetch, produce)
+    val prefetch = when (source) {
+      is ViewsDataset -> source.prefetch
+      is MultimodalDataset -> source.prefetch
+      else -> 0
+    }
+    return if (prefetch > 0) {
+      PrefetchIterator(count, prefetch, produce)
     } else {
       BatchIterator.of((0 until count).asSequence().map(produce).iterator())
     }

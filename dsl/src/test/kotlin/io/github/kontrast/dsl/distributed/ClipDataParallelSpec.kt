@@ -1,6 +1,15 @@
 package io.github.kontrast.dsl.distributed
 
+import io.github.kontrast.dsl.augment.MultimodalAugmentation
+import io.github.kontrast.dsl.augment.augmented
+import io.github.kontrast.dsl.data.CaptionedImages
+import io.github.kontrast.dsl.data.Dataset
+import io.github.kontrast.dsl.data.FloatHostArray
+import io.github.kontrast.dsl.data.IntHostArray
 import io.github.kontrast.dsl.engine.Checkpoint
+import io.github.kontrast.dsl.pipeline.ClipData
+import io.github.kontrast.dsl.text.Tokenizer
+import io.github.kontrast.dsl.text.WordDropout
 import io.github.kontrast.dsl.pipeline.ClipModel
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
@@ -14,7 +23,8 @@ import kotlin.math.abs
  * CLIP on two worker processes on loopback against this JVM as the single worker: with the same
  * seeds, global batch and data order, the gathered loss ([io.github.kontrast.losses.distributed.GatheredClip])
  * gives the single worker's loss at every step, its History (the retrieval accuracies over the
- * global batch included) and its weights, the logit scale included, after 6 steps.
+ * global batch included) and its weights, the logit scale included, after 6 steps. And CLIP's
+ * augmented pairs, sharded, are the single process's in every epoch.
  */
 class ClipDataParallelSpec : FunSpec({
   val dir by lazy { ClipWorkers.run(tempdir().toPath()) }
@@ -60,5 +70,25 @@ class ClipDataParallelSpec : FunSpec({
     moved shouldBeGreaterThan 1e-2
     val scaleMoved = abs(reference.values.getValue(ClipModel.LOGIT_SCALE).data[0] - initial.values.getValue(ClipModel.LOGIT_SCALE).data[0]).toDouble()
     withClue("the log logit scale moved by $scaleMoved") { scaleMoved shouldBeGreaterThan 1e-3 }
+  }
+
+  test("the pairs of a MultimodalDataset (a random caption and word dropout per example) sharded over 2 workers are, joined in rank order, the single process's batches in every epoch") {
+    val pairs = ClipData.pairs(24, seed = 9)
+    val tokenizer = Tokenizer.fit(pairs.allCaptions, maxLength = 8)
+    val source = pairs.augmented(tokenizer, MultimodalAugmentation(text = WordDropout(0.3)), seed = 5)
+    fun epoch(d: Dataset, batchSize: Int, e: Int): List<Map<String, List<Number>>> =
+      d.batches(batchSize, true, 11L, e, false).use { it.asSequence().map { b -> b.arrays.mapValues { (_, a) -> if (a is FloatHostArray) a.data.toList() else (a as IntHostArray).data.toList() } }.toList() }
+    for (e in 0..2) {
+      val single = epoch(source, 8, e)
+      val shards = (0..1).map { epoch(ShardedDataset(source, 2, it), 4, e) }
+      single.size shouldBe 3
+      single.forEachIndexed { b, whole ->
+        whole.keys shouldBe setOf(io.github.kontrast.dsl.data.Batch.IMAGE, CaptionedImages.TOKENS, CaptionedImages.MASK, CaptionedImages.EXAMPLE)
+        for (key in whole.keys) (shards[0][b].getValue(key) + shards[1][b].getValue(key)) shouldBe whole.getValue(key)
+      }
+    }
+    // the captions differ between epochs (drawn anew, words dropped anew), so the check compared something epoch-specific
+    val tokens = (0..1).map { e -> epoch(source, 24, e)[0].getValue(CaptionedImages.TOKENS) }
+    (tokens[0] == tokens[1]) shouldBe false
   }
 })
