@@ -8,6 +8,9 @@ import io.github.kontrast.dsl.data.CaptionedImages
 import io.github.kontrast.dsl.data.Emoji
 import io.github.kontrast.dsl.data.Mnist
 import io.github.kontrast.dsl.data.MnistCaptions
+import io.github.kontrast.dsl.distributed.ClusterSpec
+import io.github.kontrast.dsl.distributed.DataParallel
+import io.github.kontrast.dsl.distributed.DataParallelOptions
 import io.github.kontrast.dsl.engine.History
 import io.github.kontrast.dsl.layers.Padding
 import io.github.kontrast.dsl.layers.layerNorm
@@ -44,7 +47,9 @@ import java.util.Locale
  * above chance. `--augment` trains on pairs augmented on both sides ([augmentationFor]). The emoji
  * split is written to split.json (indices into the emoji as [Emoji.read] lists them) and the
  * vocabulary to vocabulary.txt, so that another implementation (tools/clip_emoji_torch.py) can
- * train on exactly the same pairs.
+ * train on exactly the same pairs. `--workers N` trains the same model data-parallel on N local
+ * processes, each with a slice of every global batch and every worker's pairs as negatives
+ * ([io.github.kontrast.losses.distributed.GatheredClip]); worker 0 evaluates and writes the results.
  */
 @Command(name = "clip-emoji", description = ["document 004: CLIP on emoji images and their names; recall both ways and zero-shot on held-out emoji"])
 class ClipEmojiWalkthrough : Walkthrough() {
@@ -81,8 +86,22 @@ class ClipEmojiWalkthrough : Walkthrough() {
   @Option(names = ["--quiet"], description = ["no progress bar, only the epoch lines"])
   var quiet: Boolean = false
 
+  @Option(names = ["--workers"], paramLabel = "N", converter = [Count::class], description = ["train data-parallel on N processes on this machine, one per worker, all-reducing over loopback, every worker's pairs the negatives of every other's; worker 0 evaluates and writes the results. The batch size is the global one; N must divide it (default \${DEFAULT-VALUE})"])
+  var workers: Int = 1
+
+  // set by the --workers launcher on each worker process it starts
+  @Option(names = ["--worker-rank"], hidden = true)
+  var workerRank: Int? = null
+
+  @Option(names = ["--worker-ports"], hidden = true, split = ",")
+  var workerPorts: List<Int>? = null
+
   override fun call(): Int {
     if (dataset != "emoji" && dataset != "mnist") throw ParameterException(spec.commandLine(), "--dataset: expected emoji or mnist, got '$dataset'")
+    if (batchSize % workers != 0) throw ParameterException(spec.commandLine(), "--batch-size: the global batch must split evenly over --workers $workers, got $batchSize")
+    if (workers > 1 && workerRank == null) return LocalWorkers.launch(workers)
+    val cluster = workerRank?.let { ClusterSpec.localhost(checkNotNull(workerPorts) { "--worker-rank needs --worker-ports" }, it) }
+    val lead = cluster == null || cluster.rank == 0
     val emoji = dataset == "emoji"
     val out = out ?: Paths.get(if (emoji) "out/clip-emoji" else "out/clip-mnist")
     Files.createDirectories(out)
@@ -96,7 +115,7 @@ class ClipEmojiWalkthrough : Walkthrough() {
         throw IOException("${e.message}. For this command: .ci/install-data puts ${Emoji.FOLDER} into ~/.kontrast/datasets (or pass --data DIR holding it); --dataset mnist needs only MNIST", e)
       }
       val (trainIds, heldIds) = splitIndices(set.pairs, seed)
-      writeSplit(out, trainIds, heldIds, set.size)
+      if (lead) writeSplit(out, trainIds, heldIds, set.size)
       Triple(set.pairs.gather(trainIds), set.pairs.gather(heldIds), "${Emoji.PACKAGE} (${set.size} emoji, 32 px)")
     } else {
       val mnist = Mnist.load(data)
@@ -106,17 +125,25 @@ class ClipEmojiWalkthrough : Walkthrough() {
     println("Training pairs: ${train.size}, held out: ${heldOut.size}, zero-shot classes: ${train.classNames.size}")
     val tokenizer = Tokenizer.fit(train.allCaptions, maxLength = if (emoji) 16 else 8)
     println("Vocabulary: ${tokenizer.vocabularySize} ids from the training captions, max length ${tokenizer.maxLength}\n")
-    tokenizer.vocabulary.save(out.resolve("vocabulary.txt"))
+    if (lead) tokenizer.vocabulary.save(out.resolve("vocabulary.txt"))
     val pairAugmentation = if (augment) augmentationFor(emoji, train.imageShape, tokenizer) else null
     pairAugmentation?.let { println("Augmentation of each training pair: $it\n") }
 
-    val steps = ((train.size + batchSize - 1) / batchSize).toLong() * epochs
-    clipModel(train.imageShape, tokenizer, seed, steps, quiet).use { model ->
-      model.summary()
-      val trainData = pairAugmentation?.let { train.augmented(tokenizer, it, seed) } ?: train.dataset(tokenizer, seed, text = WordDropout(0.1))
+    // data-parallel training drops an incomplete last global batch: every worker must hold as many pairs as the others
+    val steps = (if (cluster == null) (train.size + batchSize - 1) / batchSize else train.size / batchSize).toLong() * epochs
+    val replica = cluster?.let { c -> DataParallel.replicate(c) { clipModel(train.imageShape, tokenizer, seed, steps, quiet || !lead) } }
+    (replica ?: clipModel(train.imageShape, tokenizer, seed, steps, quiet)).use { model ->
+      if (lead) model.summary()
+      // caption choice and augmentation drawn per (seed, epoch, pair), so the pairs are the same whatever --workers
+      val trainData = train.augmented(tokenizer, pairAugmentation ?: MultimodalAugmentation(text = WordDropout(0.1)), seed)
       val started = System.nanoTime()
-      val history = model.fit(trainData, epochs = epochs, batchSize = batchSize)
+      val history = if (cluster == null) {
+        model.fit(trainData, epochs = epochs, batchSize = batchSize)
+      } else {
+        DataParallel.fit(model, cluster, trainData, DataParallelOptions(epochs, batchSize))
+      }
       val seconds = (System.nanoTime() - started) / 1e9
+      if (!lead) return LocalWorkers.awaitRelease()
       Plots.savePng(history.plot("Training loss", listOf("loss")), out.resolve("history.png"))
       Plots.savePng(history.plot("Learned temperature", listOf("temperature")), out.resolve("temperature.png"))
 
@@ -183,6 +210,7 @@ class ClipEmojiWalkthrough : Walkthrough() {
       "held_out_images" to heldOutSize,
       "epochs" to epochs,
       "batch_size" to batchSize,
+      "workers" to workers,
       "seed" to seed,
       "augmentation" to (augmentation?.toString() ?: "word dropout 0.1 on the caption"),
       "text_to_image" to ks(recall.textToImage),
