@@ -11,7 +11,6 @@ import io.github.kontrast.dsl.pipeline.ClipModel
 import io.github.kontrast.dsl.text.Tokenizer
 import java.nio.file.Files
 import java.nio.file.Path
-import java.util.concurrent.TimeUnit
 
 /**
  * What the data-parallel CLIP spec trains, the same in the test JVM (one worker) and in the two
@@ -54,32 +53,8 @@ object ClipWorkers {
   fun readHistory(text: String): Map<String, List<Double>> =
     text.lines().filter { it.isNotBlank() }.associate { line -> line.substringBefore('=') to line.substringAfter('=').split(',').map { it.toDouble() } }
 
-  /**
-   * Starts two worker JVMs ([main]) on free loopback ports, waits for both (at most [timeoutSeconds])
-   * and returns the directory they wrote into.
-   */
-  fun run(dir: Path, timeoutSeconds: Long = 240): Path {
-    val ports = listOf(ClusterSpec.freePort(), ClusterSpec.freePort())
-    val java = Path.of(System.getProperty("java.home"), "bin", "java").toString()
-    val processes = (0..1).map { rank ->
-      val cmd = mutableListOf(java, "-cp", System.getProperty("java.class.path"))
-      System.getProperty("org.bytedeco.javacpp.cachedir")?.let { cmd += "-Dorg.bytedeco.javacpp.cachedir=$it" }
-      cmd += listOf(ClipWorkers::class.java.name, ports.joinToString(","), rank.toString(), dir.toString())
-      ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("clip-worker-$rank.log").toFile())
-        .also { it.environment()["TF_CPP_MIN_LOG_LEVEL"] = "2" }.start()
-    }
-    try {
-      processes.forEachIndexed { rank, p ->
-        check(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) { "worker $rank did not finish in $timeoutSeconds s; its log: ${log(dir, rank)}" }
-        check(p.exitValue() == 0) { "worker $rank exited with ${p.exitValue()}; its log: ${log(dir, rank)}" }
-      }
-    } finally {
-      processes.forEach { it.destroyForcibly() }
-    }
-    return dir
-  }
-
-  private fun log(dir: Path, rank: Int) = dir.resolve("clip-worker-$rank.log").let { if (Files.exists(it)) Files.readString(it).takeLast(4000) else "(none)" }
+  /** Starts two worker JVMs ([main]) on free loopback ports, waits for both and returns the directory they wrote into. */
+  fun run(dir: Path): Path = WorkerProcesses.run(ClipWorkers::class.java, dir, "clip-worker")
 
   /** One worker: CLIP data-parallel; writes losses-r.txt, history-r.txt and weights-r.ktck into the directory. */
   @JvmStatic
@@ -94,10 +69,6 @@ object ClipWorkers {
     }
     Files.writeString(dir.resolve("losses-$r.txt"), steps.losses.joinToString(","))
     Files.writeString(dir.resolve("history-$r.txt"), historyLines(history))
-    // a barrier: a worker serves its buffers to the others until they are done with their last step
-    Files.writeString(dir.resolve("done-$r"), "")
-    while ((0 until cluster.size).any { !Files.exists(dir.resolve("done-$it")) }) Thread.sleep(50)
-    // the TensorFlow server cannot be shut down: the process ends it
-    System.exit(0)
+    WorkerProcesses.finish(cluster, dir)
   }
 }
