@@ -69,7 +69,17 @@ public final class GatheredClip {
    * @param size the number of workers whose rows were gathered
    */
   public record Features(Operand<TFloat32> imageFeatures, Operand<TFloat32> textFeatures,
-      Operand<TFloat32> allImageFeatures, Operand<TFloat32> allTextFeatures, Operand<TInt32> matches, int size) {}
+      Operand<TFloat32> allImageFeatures, Operand<TFloat32> allTextFeatures, Operand<TInt32> matches, int size) {
+    /** Refuses a missing tensor or a size below 1, naming it. */
+    public Features {
+      Checks.notNull("imageFeatures", imageFeatures);
+      Checks.notNull("textFeatures", textFeatures);
+      Checks.notNull("allImageFeatures", allImageFeatures);
+      Checks.notNull("allTextFeatures", allTextFeatures);
+      Checks.notNull("matches", matches);
+      Checks.atLeast("size", size, 1);
+    }
+  }
 
   /**
    * Gathers the image and then the text features of every worker (two gathers, in this order on

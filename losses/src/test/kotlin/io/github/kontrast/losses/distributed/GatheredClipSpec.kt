@@ -196,6 +196,8 @@ class GatheredClipSpec : FunSpec({
       }
       shouldThrow<IllegalArgumentException> { loss.call(tf, x, x, s, badRank) }
         .message.let { it shouldContain "gather"; it shouldContain "rank 2"; it shouldContain "0..1" }
+      shouldThrow<IllegalArgumentException> { GatheredClip.Features(x, x, x, x, tf.constant(intArrayOf(0, 1, 2)), 0) }
+        .message.let { it shouldContain "size"; it shouldContain "0" }
     }
   }
 })
