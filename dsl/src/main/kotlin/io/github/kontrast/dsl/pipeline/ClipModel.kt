@@ -212,7 +212,7 @@ class ClipModel internal constructor(
       val logScale = g.variables.variable(LOGIT_SCALE, IntArray(0), Initializers.constant(ln(1.0 / initialTemperature).toFloat()), trainable = true)
       val clamped = loss.withMaxLogitScale(maxLogitScale)
       // data-parallel: every worker's texts are this worker's images' candidates and the other way round, as with one worker
-      val gathered = g.collectives?.let { GatheredClip(clamped).gather(tf, images, texts, it) }
+      val gathered = g.collectives?.let { GatheredClip(clamped).gather(tf, g.lossInput(images), g.lossInput(texts), it) }
       g.addLoss("clip", if (gathered == null) clamped.call(tf, g.lossInput(images), g.lossInput(texts), logScale) else GatheredClip(clamped).call(tf, gathered, logScale))
       val cap = ln(maxLogitScale.toDouble()).toFloat()
       g.afterStep { ops -> ops.assign(logScale, ops.math.minimum(logScale, ops.constant(cap))) }
@@ -225,8 +225,8 @@ class ClipModel internal constructor(
         g.addMetric("text_to_image_accuracy", hits(tf, sims, 0, diagonal))
       } else {
         // image i's caption and text i's image sit at column rank * b + i of the gathered rows
-        g.addMetric("image_to_text_accuracy", hits(tf, tf.linalg.matMul(images, gathered.allTextFeatures(), MatMul.transposeB(true)), 1, gathered.matches()))
-        g.addMetric("text_to_image_accuracy", hits(tf, tf.linalg.matMul(texts, gathered.allImageFeatures(), MatMul.transposeB(true)), 1, gathered.matches()))
+        g.addMetric("image_to_text_accuracy", hits(tf, tf.linalg.matMul(gathered.imageFeatures(), gathered.allTextFeatures(), MatMul.transposeB(true)), 1, gathered.matches()))
+        g.addMetric("text_to_image_accuracy", hits(tf, tf.linalg.matMul(gathered.textFeatures(), gathered.allImageFeatures(), MatMul.transposeB(true)), 1, gathered.matches()))
       }
     }
 

@@ -57,12 +57,7 @@ class ClipDataParallelSpec : FunSpec({
       }
       val weights = Checkpoint.read(dir.resolve("weights-$rank.ktck"))
       weights.step shouldBe steps.toLong()
-      weights.values.keys shouldBe reference.values.keys
-      for ((path, t) in reference.values) {
-        val other = weights.values.getValue(path).data
-        val worst = t.data.indices.maxOf { abs(t.data[it] - other[it]).toDouble() / maxOf(1.0, abs(t.data[it]).toDouble()) }
-        if (worst > 1e-5) throw AssertionError("'$path' differs by $worst between 1 and 2 workers (rank $rank)")
-      }
+      WorkerJvms.assertSameVariables("rank $rank against 1 worker", reference, weights)
     }
     // the weights moved, the logit scale too: a wrong gradient would show
     val initial = ClipWorkers.clip().use { it.engine.checkpoint() }

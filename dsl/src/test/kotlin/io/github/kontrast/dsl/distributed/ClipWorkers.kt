@@ -54,7 +54,7 @@ object ClipWorkers {
     text.lines().filter { it.isNotBlank() }.associate { line -> line.substringBefore('=') to line.substringAfter('=').split(',').map { it.toDouble() } }
 
   /** Starts two worker JVMs ([main]) on free loopback ports, waits for both and returns the directory they wrote into. */
-  fun run(dir: Path): Path = WorkerProcesses.run(ClipWorkers::class.java, dir, "clip-worker")
+  fun run(dir: Path): Path = WorkerJvms.run(ClipWorkers::class.java, dir)
 
   /** One worker: CLIP data-parallel; writes losses-r.txt, history-r.txt and weights-r.ktck into the directory. */
   @JvmStatic
@@ -69,6 +69,6 @@ object ClipWorkers {
     }
     Files.writeString(dir.resolve("losses-$r.txt"), steps.losses.joinToString(","))
     Files.writeString(dir.resolve("history-$r.txt"), historyLines(history))
-    WorkerProcesses.finish(cluster, dir)
+    WorkerJvms.finish(cluster, dir)
   }
 }

@@ -5,7 +5,6 @@ import io.github.kontrast.losses.SoftmaxContrastive;
 import io.github.kontrast.losses.distances.Distance;
 import io.github.kontrast.losses.internal.Checks;
 import io.github.kontrast.losses.internal.Tensors;
-import io.github.kontrast.losses.reducers.Reduction;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -43,9 +42,7 @@ public final class GatheredClip {
    */
   public GatheredClip(ClipLoss loss) {
     Checks.notNull("loss", loss);
-    if (loss.reduction() == Reduction.NONE) {
-      throw new IllegalArgumentException("loss: the gathered CLIP loss needs reduction MEAN or SUM, got NONE");
-    }
+    GatheredReduction.check("loss", "CLIP loss", loss.reduction());
     if (loss.chunkRows() != 0) {
       throw new IllegalArgumentException("loss: the gathered CLIP loss computes the full [b, B] logits; expected chunkRows 0, got " + loss.chunkRows());
     }
@@ -123,10 +120,7 @@ public final class GatheredClip {
     Operand<TFloat32> imageToText = directed(tf, scale, features.imageFeatures(), features.allTextFeatures(), features.matches());
     Operand<TFloat32> textToImage = directed(tf, scale, features.textFeatures(), features.allImageFeatures(), features.matches());
     Operand<TFloat32> perPair = tf.math.mul(tf.constant(0.5f), tf.math.add(imageToText, textToImage));
-    if (loss.reduction() == Reduction.MEAN) {
-      return tf.math.mean(perPair, tf.constant(0));
-    }
-    return tf.math.mul(tf.reduceSum(perPair, tf.constant(0)), tf.constant((float) features.size()));
+    return GatheredReduction.reduce(tf, loss.reduction(), perPair, features.size());
   }
 
   /** Per-row cross-entropies [b] of {@code rows} against every worker's {@code candidates}, the partner of row i at column {@code matches[i]}. */

@@ -35,35 +35,23 @@ import kotlin.math.min
  * rows, and the all-reduce averages the workers' gradients.
  */
 class GatheredClipSpec : FunSpec({
-  /** Splits global [B, D] features into [size] blocks; [gatherFor] is worker r's all-gather. */
-  class Group(tf: Ops, images: Operand<TFloat32>, texts: Operand<TFloat32>, val size: Int, private val cutOthers: Boolean = false) {
-    val imageBlocks = tf.split(tf.constant(0), images, size.toLong()).output()
-    val textBlocks = tf.split(tf.constant(0), texts, size.toLong()).output()
-
-    /**
-     * Worker [rank]'s gather: every block concatenated. With [cutOthers], the other workers' rows
-     * carry no gradient (lightly's bug: their share of this worker's loss never reaches them).
-     */
-    fun gatherFor(rank: Int): AllGather = object : AllGather {
-      override fun size() = size
-      override fun rank() = rank
-      override fun gather(tf: Ops, x: Operand<TFloat32>): Operand<TFloat32> {
-        val blocks = when (x) {
-          imageBlocks[rank] -> imageBlocks
-          textBlocks[rank] -> textBlocks
-          else -> throw IllegalStateException("worker $rank gathers a tensor that is not its block")
-        }
-        return tf.concat(blocks.mapIndexed { s, block -> if (cutOthers && s != rank) tf.stopGradient(block) else block }, tf.constant(0))
-      }
+  /**
+   * [size] workers on global [B, D] features [images] and [texts]: worker r's rows are block r
+   * ([SimulatedGather.slice]), its gathers return every worker's blocks ([SimulatedGroup]); with
+   * [cutOthers], the other workers' rows carry no gradient (lightly's bug).
+   */
+  class Group(private val tf: Ops, private val images: Operand<TFloat32>, private val texts: Operand<TFloat32>, val size: Int, private val cutOthers: Boolean = false) {
+    private fun worker(loss: GatheredClip, logScale: Operand<TFloat32>): (AllGather) -> Operand<TFloat32> = { g ->
+      loss.call(tf, SimulatedGather.slice(tf, images, size, g.rank()), SimulatedGather.slice(tf, texts, size, g.rank()), logScale, g)
     }
 
     /** Every worker's value of [loss], [size] of them. */
-    fun values(tf: Ops, loss: GatheredClip, logScale: Operand<TFloat32>): List<Operand<TFloat32>> =
-      (0 until size).map { r -> loss.call(tf, imageBlocks[r], textBlocks[r], logScale, gatherFor(r)) }
+    fun values(loss: GatheredClip, logScale: Operand<TFloat32>): List<Operand<TFloat32>> =
+      SimulatedGroup(size, cutOthers).build(tf, worker(loss, logScale))
 
     /** The mean of the workers' values: what the workers report and what their averaged gradients descend. */
-    fun mean(tf: Ops, loss: GatheredClip, logScale: Operand<TFloat32>): Operand<TFloat32> =
-      tf.math.mean(tf.stack(values(tf, loss, logScale)), tf.constant(0))
+    fun mean(loss: GatheredClip, logScale: Operand<TFloat32>): Operand<TFloat32> =
+      SimulatedGroup(size, cutOthers).mean(tf, worker(loss, logScale))
   }
 
   /**
@@ -91,9 +79,9 @@ class GatheredClipSpec : FunSpec({
       val loss = ClipLoss.create().withDistance(distance)
       val pairs = perPair(img, txt, initial.toDouble(), sim = sim)
       withClue("$size workers x $b rows, $distance") {
-        val workers = Tf.eagerOn(listOf(img, txt, scalar(initial))) { tf, (x, y, s) -> tf.stack(Group(tf, x, y, size).values(tf, GatheredClip(loss), s)) }
+        val workers = Tf.eagerOn(listOf(img, txt, scalar(initial))) { tf, (x, y, s) -> tf.stack(Group(tf, x, y, size).values(GatheredClip(loss), s)) }
         workers.shouldMatch(DoubleArray(size) { r -> (0 until b).sumOf { pairs[r * b + it] } / b }, "worker values")
-        val mean = Tf.eagerOn(listOf(img, txt, scalar(initial))) { tf, (x, y, s) -> Group(tf, x, y, size).mean(tf, GatheredClip(loss), s) }
+        val mean = Tf.eagerOn(listOf(img, txt, scalar(initial))) { tf, (x, y, s) -> Group(tf, x, y, size).mean(GatheredClip(loss), s) }
         val single = Tf.eagerOn(listOf(img, txt, scalar(initial))) { tf, (x, y, s) -> loss.call(tf, x, y, s) }
         mean.shouldMatch(single.map { it.toDouble() }, "mean over workers against ClipLoss")
         mean.shouldMatch(doubleArrayOf(pairs.average()), "mean over workers against the reference")
@@ -107,7 +95,7 @@ class GatheredClipSpec : FunSpec({
     val txt = randomMat(rnd, size * b, 4)
     val loss = ClipLoss.create().withReduction(Reduction.SUM)
     val pairs = perPair(img, txt, 1.5)
-    val workers = Tf.eagerOn(listOf(img, txt, scalar(1.5f))) { tf, (x, y, s) -> tf.stack(Group(tf, x, y, size).values(tf, GatheredClip(loss), s)) }
+    val workers = Tf.eagerOn(listOf(img, txt, scalar(1.5f))) { tf, (x, y, s) -> tf.stack(Group(tf, x, y, size).values(GatheredClip(loss), s)) }
     workers.shouldMatch(DoubleArray(size) { r -> size * (0 until b).sumOf { pairs[r * b + it] } }, "worker values")
     val single = Tf.eagerOn(listOf(img, txt, scalar(1.5f))) { tf, (x, y, s) -> loss.call(tf, x, y, s) }
     doubleArrayOf(workers.average()).let { floatArrayOf(it[0].toFloat()).shouldMatch(single.map { v -> v.toDouble() }, "mean over workers against ClipLoss") }
@@ -117,7 +105,7 @@ class GatheredClipSpec : FunSpec({
   /** Gradients of the workers' mean and of ClipLoss on the global batch, with respect to images, texts and the log scale. */
   fun gradients(img: Arr, txt: Arr, logScale: Float, size: Int, loss: ClipLoss = ClipLoss.create(), cutOthers: Boolean = false): Pair<List<FloatArray>, List<FloatArray>> {
     val inputs = listOf(img, txt, scalar(logScale))
-    val gathered = Tf.gradients(inputs) { tf, (x, y, s) -> Group(tf, x, y, size, cutOthers).mean(tf, GatheredClip(loss), s) }
+    val gathered = Tf.gradients(inputs) { tf, (x, y, s) -> Group(tf, x, y, size, cutOthers).mean(GatheredClip(loss), s) }
     val single = Tf.gradients(inputs) { tf, (x, y, s) -> loss.call(tf, x, y, s) }
     return gathered to single
   }
@@ -137,7 +125,7 @@ class GatheredClipSpec : FunSpec({
           gathered[i].shouldMatch(single[i].map { it.toDouble() }, "d/d $what", atol = 1e-6)
         }
         Tf.checkGradients(listOf(img, txt, scalar(logScale)), reference = { (x, y, s) -> perPair(x, y, s.at(0)).average() }) { tf, (x, y, s) ->
-          Group(tf, x, y, size).mean(tf, GatheredClip(ClipLoss.create()), s)
+          Group(tf, x, y, size).mean(GatheredClip(ClipLoss.create()), s)
         }
       }
     }
@@ -149,7 +137,7 @@ class GatheredClipSpec : FunSpec({
     val txt = randomMat(rnd, size * b, 4)
     val loss = ClipLoss.create().withMaxLogitScale(20f)
     val above = ln(30f)
-    val mean = Tf.eagerOn(listOf(img, txt, scalar(above))) { tf, (x, y, s) -> Group(tf, x, y, size).mean(tf, GatheredClip(loss), s) }
+    val mean = Tf.eagerOn(listOf(img, txt, scalar(above))) { tf, (x, y, s) -> Group(tf, x, y, size).mean(GatheredClip(loss), s) }
     mean.shouldMatch(doubleArrayOf(perPair(img, txt, above.toDouble(), maxScale = 20.0).average()), "clamped value")
     mean.shouldMatch(doubleArrayOf(perPair(img, txt, ln(20.0)).average()), "value at scale 20")
     val (gathered, single) = gradients(img, txt, above, size, loss)
@@ -168,7 +156,7 @@ class GatheredClipSpec : FunSpec({
     val worst = worstRelative(cut, single)
     withClue("the bug's gradient differs from the one-worker gradient by $worst (relative)") { worst shouldBeGreaterThan 0.1 }
     // its value is still right: only the gradient shows the bug
-    val value = Tf.eagerOn(listOf(img, txt, scalar(initial))) { tf, (x, y, s) -> Group(tf, x, y, size, cutOthers = true).mean(tf, GatheredClip(ClipLoss.create()), s) }
+    val value = Tf.eagerOn(listOf(img, txt, scalar(initial))) { tf, (x, y, s) -> Group(tf, x, y, size, cutOthers = true).mean(GatheredClip(ClipLoss.create()), s) }
     value.shouldMatch(doubleArrayOf(SoftmaxRefs.clip(img, txt, initial.toDouble()).average()), "value with the cut gather")
   }
 
@@ -180,7 +168,7 @@ class GatheredClipSpec : FunSpec({
     Tf.graph { tf ->
       val x = Tf.placeholder(tf, 3, 5)
       val s = Tf.placeholder(tf)
-      val ok = Group(tf, Tf.placeholder(tf, 6, 5), Tf.placeholder(tf, 6, 5), 2).gatherFor(0)
+      val ok = SimulatedGroup.repeating(2, 0)
       val loss = GatheredClip(ClipLoss.create())
       shouldThrow<IllegalArgumentException> { loss.call(tf, x, Tf.placeholder(tf, 2, 5), s, ok) }
         .message.let { it shouldContain "'textFeatures'"; it shouldContain "[3, 5]"; it shouldContain "[2, 5]" }
