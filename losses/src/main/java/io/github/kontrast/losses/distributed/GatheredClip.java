@@ -1,10 +1,12 @@
 package io.github.kontrast.losses.distributed;
 
+import io.github.kontrast.losses.ChunkedContrastive;
 import io.github.kontrast.losses.ClipLoss;
 import io.github.kontrast.losses.SoftmaxContrastive;
 import io.github.kontrast.losses.distances.Distance;
 import io.github.kontrast.losses.internal.Checks;
 import io.github.kontrast.losses.internal.Tensors;
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -31,21 +33,21 @@ import org.tensorflow.types.TInt32;
  * gradient of their average). SUM returns {@code size} times this worker's sum, so that the same
  * average gives the global sum. NONE is refused: per-pair losses of one worker are not the global
  * batch's.
+ *
+ * <p>With the loss's {@code chunkRows} set, this worker's images and then its texts are taken that
+ * many at a time, each block building only its [rows, B] logits, with one pass of the gather's
+ * gradient per gathered tensor and step, as in the full form. Needs static b and D.
  */
 public final class GatheredClip {
   private final ClipLoss loss;
 
   /**
-   * The gathered form of {@code loss} (similarity, clamp and reduction are its own). Refuses
-   * reduction NONE and a chunked loss ({@code chunkRows} other than 0): this form builds the full
-   * [b, B] logits.
+   * The gathered form of {@code loss} (similarity, clamp, reduction and row blocks are its own).
+   * Refuses reduction NONE.
    */
   public GatheredClip(ClipLoss loss) {
     Checks.notNull("loss", loss);
     GatheredReduction.check("loss", "CLIP loss", loss.reduction());
-    if (loss.chunkRows() != 0) {
-      throw new IllegalArgumentException("loss: the gathered CLIP loss computes the full [b, B] logits; expected chunkRows 0, got " + loss.chunkRows());
-    }
     this.loss = loss;
   }
 
@@ -64,10 +66,11 @@ public final class GatheredClip {
    * @param allTextFeatures every worker's text features in rank order [B, D]
    * @param matches [b]: the column of local row i's partner in the gathered rows, {@code rank * b + i}
    * @param size the number of workers whose rows were gathered
+   * @param rank this worker's index among them
    */
   public record Features(Operand<TFloat32> imageFeatures, Operand<TFloat32> textFeatures,
-      Operand<TFloat32> allImageFeatures, Operand<TFloat32> allTextFeatures, Operand<TInt32> matches, int size) {
-    /** Refuses a missing tensor or a size below 1, naming it. */
+      Operand<TFloat32> allImageFeatures, Operand<TFloat32> allTextFeatures, Operand<TInt32> matches, int size, int rank) {
+    /** Refuses a missing tensor, a size below 1 or a rank outside the group, naming it. */
     public Features {
       Checks.notNull("imageFeatures", imageFeatures);
       Checks.notNull("textFeatures", textFeatures);
@@ -75,6 +78,9 @@ public final class GatheredClip {
       Checks.notNull("allTextFeatures", allTextFeatures);
       Checks.notNull("matches", matches);
       Checks.atLeast("size", size, 1);
+      if (rank < 0 || rank >= size) {
+        throw new IllegalArgumentException("rank: expected 0.." + (size - 1) + ", got " + rank);
+      }
     }
   }
 
@@ -94,7 +100,7 @@ public final class GatheredClip {
     Operand<TFloat32> allTexts = gather.gather(tf, textFeatures);
     Operand<TInt32> b = Tensors.size(tf, imageFeatures, 0);
     Operand<TInt32> matches = tf.math.add(tf.range(tf.constant(0), b, tf.constant(1)), tf.math.mul(b, tf.constant(rank)));
-    return new Features(imageFeatures, textFeatures, allImages, allTexts, matches, size);
+    return new Features(imageFeatures, textFeatures, allImages, allTexts, matches, size, rank);
   }
 
   /**
@@ -117,10 +123,47 @@ public final class GatheredClip {
     Checks.notNull("logLogitScale", logLogitScale);
     Checks.rank("logLogitScale", logLogitScale, 0, "(a scalar)");
     Operand<TFloat32> scale = tf.math.minimum(tf.math.exp(logLogitScale), tf.constant(loss.maxLogitScale()));
+    if (loss.chunkRows() > 0) {
+      return chunked(tf, features, scale, logLogitScale);
+    }
     Operand<TFloat32> imageToText = directed(tf, scale, features.imageFeatures(), features.allTextFeatures(), features.matches());
     Operand<TFloat32> textToImage = directed(tf, scale, features.textFeatures(), features.allImageFeatures(), features.matches());
     Operand<TFloat32> perPair = tf.math.mul(tf.constant(0.5f), tf.math.add(imageToText, textToImage));
     return GatheredReduction.reduce(tf, loss.reduction(), perPair, features.size());
+  }
+
+  /**
+   * Row blocks: both directions as sweeps of {@code chunkRows} local rows against every worker's
+   * rows, each block building only its [rows, B] logits ({@link ChunkedContrastive}). The anchors
+   * are read from the gathered tensors at this worker's rows, so every block's gradient is taken
+   * with respect to the gathered tensors alone, and each reaches the features through one pass of
+   * the gather's gradient per step, as in the full form. Needs static b and D.
+   */
+  private Operand<TFloat32> chunked(Ops tf, Features features, Operand<TFloat32> scale, Operand<TFloat32> logLogitScale) {
+    int chunkRows = loss.chunkRows();
+    Operand<TFloat32> images = features.imageFeatures();
+    ChunkedContrastive.staticRows(chunkRows, new ChunkedContrastive.Pass("imageFeatures", images, (t, a, i) -> a));
+    long b = Checks.dim(images, 0);
+    long d = Checks.dim(images, 1);
+    if (d < 0) {
+      throw new IllegalArgumentException("imageFeatures: chunkRows = " + chunkRows + " needs a static feature size, got shape "
+          + Checks.describe(images.shape()));
+    }
+    int rank = features.rank();
+    // the gather's own shape is not inferred; int32 slice bounds, as the C++ gradient of Slice fails on int64 ones
+    Operand<TFloat32> allImages = tf.reshape(features.allImageFeatures(), tf.constant(new long[] {b * features.size(), d}));
+    Operand<TFloat32> allTexts = tf.reshape(features.allTextFeatures(), tf.constant(new long[] {b * features.size(), d}));
+    int[] begin = {(int) (b * rank), 0};
+    int[] extent = {(int) b, (int) d};
+    Operand<TFloat32> ownImages = tf.slice(allImages, tf.constant(begin), tf.constant(extent));
+    Operand<TFloat32> ownTexts = tf.slice(allTexts, tf.constant(begin), tf.constant(extent));
+    Operand<TInt32> offset = tf.constant((int) (b * rank));
+    ChunkedContrastive.Pass imageToText = new ChunkedContrastive.Pass("imageFeatures", ownImages,
+        (t, rows, indices) -> directed(t, scale, rows, allTexts, t.math.add(indices, offset)));
+    ChunkedContrastive.Pass textToImage = new ChunkedContrastive.Pass("textFeatures", ownTexts,
+        (t, rows, indices) -> directed(t, scale, rows, allImages, t.math.add(indices, offset)));
+    Operand<TFloat32> sum = ChunkedContrastive.sum(tf, chunkRows, List.of(allImages, allTexts, logLogitScale), List.of(imageToText, textToImage));
+    return GatheredReduction.reduceSum(tf, loss.reduction(), tf.math.mul(tf.constant(0.5f), sum), b, features.size());
   }
 
   /** Per-row cross-entropies [b] of {@code rows} against every worker's {@code candidates}, the partner of row i at column {@code matches[i]}. */

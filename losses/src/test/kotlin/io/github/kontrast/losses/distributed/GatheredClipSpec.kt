@@ -131,6 +131,34 @@ class GatheredClipSpec : FunSpec({
     }
   }
 
+  test("row blocks give the full form's value and the one-worker gradient (images, texts, logit scale), with SUM too; lightly's bug caught in blocks") {
+    // (workers, rows per worker, rows per block, reduction): blocks of one row, uneven blocks, one block larger than b
+    val cases = listOf(listOf(2, 3, 1, Reduction.MEAN), listOf(3, 4, 3, Reduction.MEAN), listOf(3, 4, 5, Reduction.SUM), listOf(2, 3, 2, Reduction.SUM))
+    for ((index, case) in cases.withIndex()) {
+      val (size, b, rows) = case.take(3).map { it as Int }
+      val reduction = case[3] as Reduction
+      val img = randomMat(rnd, size * b, 5)
+      val txt = randomMat(rnd, size * b, 5)
+      val inputs = listOf(img, txt, scalar(1.2f))
+      val full = ClipLoss.create().withReduction(reduction)
+      val blocks = full.withChunkRows(rows)
+      withClue("$size workers x $b rows, blocks of $rows, $reduction") {
+        val value = Tf.graphLoss(inputs) { tf, (x, y, s) -> Group(tf, x, y, size).mean(GatheredClip(blocks), s) }
+        val expected = perPair(img, txt, 1.2).let { if (reduction == Reduction.MEAN) it.average() else it.sum() }
+        floatArrayOf(value).shouldMatch(doubleArrayOf(expected), "value")
+        val chunked = Tf.gradients(inputs) { tf, (x, y, s) -> Group(tf, x, y, size).mean(GatheredClip(blocks), s) }
+        val single = Tf.gradients(inputs) { tf, (x, y, s) -> full.call(tf, x, y, s) }
+        listOf("images", "texts", "log logit scale").forEachIndexed { i, what ->
+          chunked[i].shouldMatch(single[i].map { it.toDouble() }, "d/d $what", atol = 1e-6)
+        }
+        if (index == 0) {
+          val cut = Tf.gradients(inputs) { tf, (x, y, s) -> Group(tf, x, y, size, cutOthers = true).mean(GatheredClip(blocks), s) }
+          withClue("blocks with lightly's bug") { worstRelative(cut, single) shouldBeGreaterThan 0.1 }
+        }
+      }
+    }
+  }
+
   test("the clamp: above maxLogitScale the scale is the clamp and its gradient 0, on every worker as with one") {
     val (size, b) = 2 to 3
     val img = randomMat(rnd, size * b, 4)
@@ -163,8 +191,6 @@ class GatheredClipSpec : FunSpec({
   test("bad inputs are refused at graph-build time, naming the argument") {
     shouldThrow<IllegalArgumentException> { GatheredClip(ClipLoss.create().withReduction(Reduction.NONE)) }
       .message.let { it shouldContain "loss"; it shouldContain "NONE" }
-    shouldThrow<IllegalArgumentException> { GatheredClip(ClipLoss.create().withChunkRows(4)) }
-      .message.let { it shouldContain "loss"; it shouldContain "chunkRows"; it shouldContain "4" }
     Tf.graph { tf ->
       val x = Tf.placeholder(tf, 3, 5)
       val s = Tf.placeholder(tf)
@@ -184,8 +210,15 @@ class GatheredClipSpec : FunSpec({
       }
       shouldThrow<IllegalArgumentException> { loss.call(tf, x, x, s, badRank) }
         .message.let { it shouldContain "gather"; it shouldContain "rank 2"; it shouldContain "0..1" }
-      shouldThrow<IllegalArgumentException> { GatheredClip.Features(x, x, x, x, tf.constant(intArrayOf(0, 1, 2)), 0) }
+      val blocks = GatheredClip(ClipLoss.create().withChunkRows(2))
+      shouldThrow<IllegalArgumentException> { blocks.call(tf, Tf.placeholder(tf, -1, 5), Tf.placeholder(tf, -1, 5), s, ok) }
+        .message.let { it shouldContain "'imageFeatures'"; it shouldContain "static batch size" }
+      shouldThrow<IllegalArgumentException> { blocks.call(tf, Tf.placeholder(tf, 3, -1), Tf.placeholder(tf, 3, -1), s, ok) }
+        .message.let { it shouldContain "imageFeatures"; it shouldContain "static feature size" }
+      shouldThrow<IllegalArgumentException> { GatheredClip.Features(x, x, x, x, tf.constant(intArrayOf(0, 1, 2)), 0, 0) }
         .message.let { it shouldContain "size"; it shouldContain "0" }
+      shouldThrow<IllegalArgumentException> { GatheredClip.Features(x, x, x, x, tf.constant(intArrayOf(0, 1, 2)), 2, 2) }
+        .message.let { it shouldContain "rank"; it shouldContain "0..1"; it shouldContain "2" }
     }
   }
 })
