@@ -1,5 +1,6 @@
 package io.github.kontrast.dsl.pipeline
 
+import io.github.kontrast.dsl.distributed.DataParallel
 import io.github.kontrast.dsl.layers.Sequential
 import io.github.kontrast.dsl.layers.SequentialBuilder
 import io.github.kontrast.dsl.text.Tokenizer
@@ -154,7 +155,8 @@ class ClipBuilder : PipelineBuilder<ClipBuilder, ClipModel>(intArrayOf(32, 32, 3
     val image = ClipModel.tower("image_tower", imageTower.encoder ?: encoder ?: ClipEncoders.image(), d)
     val text = ClipModel.tower("text_tower", textTower.encoder ?: ClipEncoders.text(tokenizer.vocabularySize), d)
     val b = batchSize?.toLong()
-    val plan = lossForm.plan(b, b, loss.chunkRows())
+    // data-parallel: this worker's pairs against every worker's
+    val plan = lossForm.plan(b, b?.times(DataParallel.workers()), loss.chunkRows())
     return ClipModel(settings(), image, shape, text, tokenizer, temperature, maxLogitScale, loss.withChunkRows(plan.chunkRows), plan)
   }
 }

@@ -30,8 +30,16 @@ object ClipWorkers {
   /** The canonical captions, tokenized: plain arrays, so every worker's slice is the single worker's rows. */
   fun data(): Dataset = pairs.evaluation(tokenizer)
 
-  fun clip(): ClipModel = clip {
+  /** Rows per block of the chunked run: the 4 local pairs of each of 2 workers in blocks of 3 and 1. */
+  const val CHUNK_ROWS = 3
+
+  /**
+   * The model; with [localBatch] set, built for that static batch and the loss in blocks of
+   * [CHUNK_ROWS] rows (a worker's batch under data-parallel training).
+   */
+  fun clip(localBatch: Int? = null): ClipModel = clip {
     seed = 6
+    localBatch?.let { batchSize = it; chunkRows(CHUNK_ROWS) }
     verbosity = Verbosity.SILENT
     image {
       input(8, 8, 3)
@@ -56,19 +64,25 @@ object ClipWorkers {
   /** Starts two worker JVMs ([main]) on free loopback ports, waits for both and returns the directory they wrote into. */
   fun run(dir: Path): Path = WorkerJvms.run(ClipWorkers::class.java, dir)
 
-  /** One worker: CLIP data-parallel; writes losses-r.txt, history-r.txt and weights-r.ktck into the directory. */
+  /**
+   * One worker: CLIP data-parallel with the full loss, then in row blocks; writes losses-r.txt,
+   * history-r.txt, weights-r.ktck, plan-r.txt and their chunked-* twins into the directory.
+   */
   @JvmStatic
   fun main(args: Array<String>) {
     val cluster = ClusterSpec.localhost(args[0].split(',').map { it.toInt() }, args[1].toInt())
     val dir = Path.of(args[2])
     val r = cluster.rank
-    val steps = TwoWorkers.StepLosses()
-    val history = DataParallel.replicate(cluster) { clip() }.use { m ->
-      DataParallel.fit(m, cluster, data(), DataParallelOptions(epochs = EPOCHS, batchSize = GLOBAL_BATCH, callbacks = listOf(steps)))
-        .also { m.save(dir.resolve("weights-$r.ktck")) }
+    for ((prefix, localBatch) in listOf("" to null, "chunked-" to GLOBAL_BATCH / cluster.size)) {
+      val steps = TwoWorkers.StepLosses()
+      val history = DataParallel.replicate(cluster) { clip(localBatch) }.use { m ->
+        Files.writeString(dir.resolve("${prefix}plan-$r.txt"), m.lossPlan.description)
+        DataParallel.fit(m, cluster, data(), DataParallelOptions(epochs = EPOCHS, batchSize = GLOBAL_BATCH, callbacks = listOf(steps)))
+          .also { m.save(dir.resolve("${prefix}weights-$r.ktck")) }
+      }
+      Files.writeString(dir.resolve("${prefix}losses-$r.txt"), steps.losses.joinToString(","))
+      Files.writeString(dir.resolve("${prefix}history-$r.txt"), historyLines(history))
     }
-    Files.writeString(dir.resolve("losses-$r.txt"), steps.losses.joinToString(","))
-    Files.writeString(dir.resolve("history-$r.txt"), historyLines(history))
     WorkerJvms.finish(cluster, dir)
   }
 }
