@@ -25,7 +25,7 @@ class History @JvmOverloads constructor(
   /** Milliseconds of every training step: feeding, the session run and reading the results. */
   val stepMillis: List<Double> get() = steps.toList()
 
-  /** Examples in every training step, parallel to [stepMillis]. */
+  /** Examples in every training step, parallel to [stepMillis]; in data-parallel training, every worker's. */
   val stepSizes: List<Int> get() = sizes.toList()
 
   /** The values of [key] per epoch; fails naming the keys there are. */

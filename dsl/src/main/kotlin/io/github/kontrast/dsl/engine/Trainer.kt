@@ -109,6 +109,8 @@ class Trainer @JvmOverloads constructor(
     val progress = Progress(verbosity, unit, compiled.lossTermKeys, out)
     val lastEpoch = epoch + epochs
     val stepsPerEpoch = if (dropLast) train.size / batchSize else (train.size + batchSize - 1) / batchSize
+    // in data-parallel training a step trains every worker's batch: the throughput is the group's
+    val workers = compiled.builder.collectives?.size ?: 1
     callbacks.forEach { it.onTrainBegin(control) }
     try {
       for (i in 0 until epochs) {
@@ -131,10 +133,10 @@ class Trainer @JvmOverloads constructor(
             val loss = stats[0].toDouble()
             if (!loss.isFinite()) throw NonFiniteLossException(step, number, loss)
             acc.add(stats, batch.size)
-            history.addStep(millis, batch.size)
-            examples += batch.size
+            history.addStep(millis, batch.size * workers)
+            examples += batch.size * workers
             stepMillis += millis
-            progress.batchEnd(index + 1, acc, batch.size / (millis / 1000))
+            progress.batchEnd(index + 1, acc, batch.size * workers / (millis / 1000))
             val result = BatchResult(step, number, index, batch.size, loss, millis)
             callbacks.forEach { it.onBatchEnd(result, control) }
             index++

@@ -58,7 +58,11 @@ class DataParallelSpec : FunSpec({
   test("SimCLR on 2 workers gives the single worker's loss at every step and its weights after 5 steps") {
     reference
     single.losses.size shouldBe 5
-    for (rank in 0..1) sameAsSingle("", rank)
+    for (rank in 0..1) {
+      sameAsSingle("", rank)
+      // the History of a worker counts the group's examples per step, so its throughput is the group's
+      Files.readString(dir.resolve("sizes-$rank.txt")) shouldBe List(5) { TwoWorkers.GLOBAL_BATCH }.joinToString(",")
+    }
     // the weights moved: a wrong gradient would show
     val initial = TwoWorkers.simclr().use { it.engine.checkpoint() }
     val moved = reference.values.entries.maxOf { (path, t) -> t.data.indices.maxOf { abs(t.data[it] - initial.values.getValue(path).data[it]).toDouble() } }

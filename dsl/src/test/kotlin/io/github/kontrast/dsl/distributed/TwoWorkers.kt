@@ -110,12 +110,13 @@ object TwoWorkers {
     val r = cluster.rank
     val (gathered, grad) = gatherProbe(cluster)
     Files.writeString(dir.resolve("probe-$r.txt"), gathered.joinToString(",") + "\n" + grad.joinToString(","))
-    /** Trains one pipeline data-parallel; writes PREFIXlosses-r.txt and PREFIXweights-r.ktck. */
+    /** Trains one pipeline data-parallel; writes PREFIXlosses-r.txt, PREFIXweights-r.ktck and PREFIXsizes-r.txt (History's examples per step). */
     fun train(prefix: String, factory: () -> Pipeline) {
       val steps = StepLosses()
       DataParallel.replicate(cluster) { factory() }.use { m ->
-        DataParallel.fit(m, cluster, data(), DataParallelOptions(epochs = 1, batchSize = GLOBAL_BATCH, callbacks = listOf(steps)))
+        val history = DataParallel.fit(m, cluster, data(), DataParallelOptions(epochs = 1, batchSize = GLOBAL_BATCH, callbacks = listOf(steps)))
         m.save(dir.resolve("${prefix}weights-$r.ktck"))
+        Files.writeString(dir.resolve("${prefix}sizes-$r.txt"), history.stepSizes.joinToString(","))
       }
       Files.writeString(dir.resolve("${prefix}losses-$r.txt"), steps.losses.joinToString(","))
     }
