@@ -36,6 +36,29 @@ class ClipLossSpec : FunSpec({
     g[2][0] shouldBe 0f
   }
 
+  test("withMaxLogitScale moves the clamp: below it the scale is exp(log scale) and learns, above it neither") {
+    val capped = ClipLoss.create().withMaxLogitScale(20f)
+    capped.maxLogitScale() shouldBe 20f
+    // log scale 2.3: scale 9.97, under the cap of 20 (gradient to the log scale by finite differences);
+    // 3.5: exp gives 33.1, clamped to 20 (the finite difference of the clamped reference is 0)
+    for (logScale in listOf(2.3f, 3.5f)) {
+      Tf.checkGradients(listOf(img, txt, scalar(logScale)), reference = { (x, y, s) ->
+        SoftmaxRefs.clip(x, y, s.at(0), maxScale = 20.0).average()
+      }) { tf, (x, y, s) -> capped.call(tf, x, y, s) }
+    }
+    Tf.gradients(listOf(img, txt, scalar(3.5f))) { tf, (x, y, s) -> capped.call(tf, x, y, s) }[2][0] shouldBe 0f
+    // the cap only: at 3.5 the default cap of 100 leaves the scale at 33.1, a different loss
+    val atCap = clip(img, txt, 3.5f, capped)[0]
+    val uncapped = clip(img, txt, 3.5f)[0]
+    (atCap near SoftmaxRefs.clip(img, txt, kotlin.math.ln(20.0)).average()) shouldBe true
+    (uncapped near SoftmaxRefs.clip(img, txt, 3.5).average()) shouldBe true
+    // the copy keeps the other options: chunked and summed, it still clamps at 20
+    val chunkedSum = Tf.graphLoss(listOf(img, txt, scalar(3.5f))) { tf, (x, y, s) ->
+      ClipLoss.create().withChunkRows(3).withReduction(Reduction.SUM).withMaxLogitScale(20f).call(tf, x, y, s)
+    }
+    (chunkedSum near SoftmaxRefs.clip(img, txt, 3.5, maxScale = 20.0).sum()) shouldBe true
+  }
+
   test("property: symmetric in its two inputs") {
     checkAll(20, Arb.long(), Arb.float(0f..4.6f, includeNaNs = false)) { seed, s ->
       val r = kotlin.random.Random(seed)

@@ -90,7 +90,7 @@ class InfoNceLossSpec : FunSpec({
       }.message.let { it shouldContain "'negativeKeys'"; it shouldContain "rank 3"; it shouldContain "[3, 4]" }
       shouldThrow<IllegalArgumentException> {
         InfoNceLoss.create().call(tf, Tf.constant(tf, q), Tf.constant(tf, k), Tf.constant(tf, Arr(longArrayOf(3, 2, 5), FloatArray(30))))
-      }.message.let { it shouldContain "embedding sizes"; it shouldContain "[3, 2, 5]" }
+      }.message.let { it shouldContain "embedding sizes"; it shouldContain "'query'"; it shouldContain "'negativeKeys'"; it shouldContain "[3, 4]"; it shouldContain "[3, 2, 5]" }
       shouldThrow<IllegalArgumentException> {
         InfoNceLoss.create().call(tf, Tf.constant(tf, q), Tf.constant(tf, k), Tf.constant(tf, Arr(longArrayOf(3, 0, 4), FloatArray(0))))
       }.message.let { it shouldContain "no negatives"; it shouldContain "[3, 0, 4]" }
@@ -99,7 +99,14 @@ class InfoNceLossSpec : FunSpec({
     Tf.graph { tf ->
       shouldThrow<IllegalArgumentException> {
         InfoNceLoss.create().call(tf, Tf.placeholder(tf, 3, 4), Tf.placeholder(tf, 3, 4), Tf.placeholder(tf, 2, 5, 4))
-      }.message.let { it shouldContain "batch sizes"; it shouldContain "[3, 4]"; it shouldContain "[2, 5, 4]" }
+      }.message.let { it shouldContain "batch sizes"; it shouldContain "'query'"; it shouldContain "'negativeKeys'"; it shouldContain "[3, 4]"; it shouldContain "[2, 5, 4]" }
+      // the explicit-negatives form checks query against positiveKey too
+      shouldThrow<IllegalArgumentException> {
+        InfoNceLoss.create().call(tf, Tf.placeholder(tf, 3, 4), Tf.placeholder(tf, 3, 5), Tf.placeholder(tf, 3, 2, 4))
+      }.message.let { it shouldContain "'query'"; it shouldContain "'positiveKey'"; it shouldContain "[3, 4]"; it shouldContain "[3, 5]" }
+      shouldThrow<IllegalArgumentException> {
+        InfoNceLoss.create().call(tf, Tf.placeholder(tf, 3, 4), Tf.placeholder(tf, 3, 4, 1), Tf.placeholder(tf, 3, 2, 4))
+      }.message.let { it shouldContain "'positiveKey'"; it shouldContain "rank 2"; it shouldContain "[3, 4, 1]" }
       shouldThrow<IllegalArgumentException> {
         InfoNceLoss.create().call(tf, Tf.placeholder(tf, 3, 4), Tf.placeholder(tf, 3, 5))
       }.message.let { it shouldContain "'positiveKey'"; it shouldContain "[3, 4]"; it shouldContain "[3, 5]" }

@@ -67,6 +67,12 @@ class MocoLossSpec : FunSpec({
         MocoLoss.create().callSymmetric(tf, Tf.placeholder(tf, 4, 3), Tf.placeholder(tf, 5, 3), Tf.placeholder(tf, 5, 3), Tf.placeholder(tf, 4, 3))
       }.message.let { it shouldContain "'q1'"; it shouldContain "'q2'"; it shouldContain "[4, 3]"; it shouldContain "[5, 3]" }
       shouldThrow<IllegalArgumentException> {
+        MocoLoss.create().callSymmetric(tf, Tf.placeholder(tf, 4, 3), Tf.placeholder(tf, 4, 3), Tf.placeholder(tf, 4, 3), Tf.placeholder(tf, 4, 2))
+      }.message.let { it shouldContain "'q1'"; it shouldContain "'k2'"; it shouldContain "[4, 3]"; it shouldContain "[4, 2]" }
+      shouldThrow<IllegalArgumentException> {
+        MocoLoss.create().callSymmetric(tf, Tf.placeholder(tf, 4, 3), Tf.placeholder(tf, 4, 3), Tf.placeholder(tf, 6, 3), Tf.placeholder(tf, 4, 3))
+      }.message.let { it shouldContain "'q2'"; it shouldContain "'k1'"; it shouldContain "[4, 3]"; it shouldContain "[6, 3]" }
+      shouldThrow<IllegalArgumentException> {
         MocoLoss.create().call(tf, Tf.placeholder(tf, 4, 3), Tf.placeholder(tf, 4, 2))
       }.message.let { it shouldContain "'k'"; it shouldContain "[4, 2]" }
       MocoLoss.create().callSymmetric(tf, Tf.placeholder(tf, -1, 3), Tf.placeholder(tf, -1, 3), Tf.placeholder(tf, -1, 3), Tf.placeholder(tf, -1, 3))

@@ -59,6 +59,12 @@ class NegativeCosineLossSpec : FunSpec({
       shouldThrow<IllegalArgumentException> {
         NegativeCosineLoss.create().call(tf, Tf.placeholder(tf, 3, 4), Tf.placeholder(tf, 3, 5))
       }.message.let { it shouldContain "'z'"; it shouldContain "[3, 4]"; it shouldContain "[3, 5]" }
+      shouldThrow<IllegalArgumentException> {
+        NegativeCosineLoss.create().call(tf, Tf.placeholder(tf, 3, 4), Tf.placeholder(tf, 3, 5), Tf.placeholder(tf, 3, 4), Tf.placeholder(tf, 3, 4))
+      }.message.let { it shouldContain "'p1'"; it shouldContain "'p2'"; it shouldContain "[3, 4]"; it shouldContain "[3, 5]" }
+      shouldThrow<IllegalArgumentException> {
+        NegativeCosineLoss.create().call(tf, Tf.placeholder(tf, 3, 4), Tf.placeholder(tf, 3, 4), Tf.placeholder(tf, 2, 4), Tf.placeholder(tf, 3, 4))
+      }.message.let { it shouldContain "'p1'"; it shouldContain "'z1'"; it shouldContain "[3, 4]"; it shouldContain "[2, 4]" }
       NegativeCosineLoss.create().call(tf, Tf.placeholder(tf, -1, 4), Tf.placeholder(tf, -1, 4))
     }
   }

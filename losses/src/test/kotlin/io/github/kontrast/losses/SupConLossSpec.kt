@@ -105,6 +105,9 @@ class SupConLossSpec : FunSpec({
         SupConLoss.create().call(tf, Tf.placeholder(tf, 6, 3), intLabels(5))
       }.message.let { it shouldContain "'labels'"; it shouldContain "[5]"; it shouldContain "[6, 3]" }
       shouldThrow<IllegalArgumentException> {
+        SupConLoss.create().call(tf, Tf.placeholder(tf, 6, 3), tf.placeholder(TInt32::class.java, Placeholder.shape(Shape.of(6, 1))))
+      }.message.let { it shouldContain "'labels'"; it shouldContain "rank 1"; it shouldContain "[6, 1]" }
+      shouldThrow<IllegalArgumentException> {
         SupConLoss.create().call(tf, Tf.placeholder(tf, 6, 3, 1), intLabels(6))
       }.message.let { it shouldContain "'features'"; it shouldContain "rank 2"; it shouldContain "[6, 3, 1]" }
       shouldThrow<IllegalArgumentException> {

@@ -43,6 +43,24 @@ class SwavLossSpec : FunSpec({
     }, "per example")
   }
 
+  test("temperature, epsilon, iterations and a whole Sinkhorn set the loss the reference computes with them") {
+    // t = 0.2, epsilon 0.1, 5 iterations: every option away from its default
+    val q1 = SoftmaxRefs.sinkhorn(SoftmaxRefs.rows(s1), 0.1, 5)
+    val q2 = SoftmaxRefs.sinkhorn(SoftmaxRefs.rows(s2), 0.1, 5)
+    val expected = (0 until 6).map { i ->
+      val lp1 = SoftmaxRefs.logSoftmax(DoubleArray(4) { s1.row(i)[it] / 0.2 })
+      val lp2 = SoftmaxRefs.logSoftmax(DoubleArray(4) { s2.row(i)[it] / 0.2 })
+      -0.5 * ((0 until 4).sumOf { q1[i][it] * lp2[it] } + (0 until 4).sumOf { q2[i][it] * lp1[it] })
+    }
+    val byOption = SwavLoss.create().withTemperature(0.2f).withEpsilon(0.1f).withIterations(5).withReduction(Reduction.NONE)
+    val bySinkhorn = SwavLoss.create().withSinkhorn(Sinkhorn.create().withEpsilon(0.1f).withIterations(5))
+      .withTemperature(0.2f).withReduction(Reduction.NONE)
+    for ((what, loss) in listOf("withEpsilon/withIterations" to byOption, "withSinkhorn" to bySinkhorn)) {
+      listOf(loss.temperature(), loss.epsilon(), loss.iterations().toFloat()) shouldBe listOf(0.2f, 0.1f, 5f)
+      Tf.eagerOn(listOf(s1, s2)) { tf, (a, b) -> loss.call(tf, a, b) }.shouldMatch(expected, what)
+    }
+  }
+
   test("codes carry no gradient: d/ds1 = -(q2 - softmax(s1/t)) / (2t)") {
     val t = 0.1
     val g = Tf.gradients(listOf(s1, s2)) { tf, (a, b) -> SwavLoss.create().withReduction(Reduction.SUM).call(tf, a, b) }

@@ -115,6 +115,8 @@ class CallbackRulesSpec : FunSpec({
 
     val long = TrainingLimit.seconds(3600.0)
     long.onTrainBegin(control)
+    // 5 ms is 5e6 ns: a limit read in nanoseconds instead of seconds would stop here
+    Thread.sleep(5)
     long.onBatchEnd(BatchResult(1, 1, 0, 4, 0.0, 1.0), control)
     long.reached shouldBe null
     val short = TrainingLimit.seconds(1e-6)
@@ -125,6 +127,7 @@ class CallbackRulesSpec : FunSpec({
     TrainingLimit.steps(1).maxSteps shouldBe 1L
     shouldThrow<IllegalArgumentException> { TrainingLimit.seconds(0.0) }.message shouldBe "maxSeconds must be > 0, got 0.0"
     shouldThrow<IllegalArgumentException> { TrainingLimit.steps(-5) }.message shouldBe "maxSteps must be > 0, got -5"
+    shouldThrow<IllegalArgumentException> { TrainingLimit.steps(0) }.message shouldBe "maxSteps must be > 0, got 0"
   }
 
   test("momentum schedules: tau and base in [0, 1] with both ends allowed; at least one step; the cosine by hand") {
@@ -184,5 +187,25 @@ class CallbackRulesSpec : FunSpec({
     epoch(flipped, 1, 0.75, 0.5)
     seen[2] shouldContain "under ONE_MEANS_DISSIMILAR (label 1 = dissimilar)"
     seen[2] shouldContain "seem to follow ONE_MEANS_SIMILAR (label 1 = similar)"
+
+    // a run whose logs lack either metric (no pairs of that kind were seen) gives no warning and no error
+    val partial = guard(higherIsSimilar = false, seen)
+    partial.onEpochEnd(1, mapOf("mean_positive_distance" to 0.75), RecordingControl())
+    partial.onEpochEnd(1, mapOf("mean_negative_distance" to 0.5), RecordingControl())
+    partial.warning shouldBe null
+    seen.size shouldBe 3
+  }
+
+  test("LabelConventionGuard's default sink prints the warning on standard error") {
+    val err = java.io.ByteArrayOutputStream()
+    val saved = System.err
+    System.setErr(java.io.PrintStream(err, true, "UTF-8"))
+    val guard = LabelConventionGuard(PairConvention.ONE_MEANS_SIMILAR)
+    try {
+      guard.onEpochEnd(1, mapOf("mean_positive_distance" to 0.75, "mean_negative_distance" to 0.5), RecordingControl())
+    } finally {
+      System.setErr(saved)
+    }
+    err.toString("UTF-8").trim() shouldBe guard.warning
   }
 })

@@ -16,6 +16,12 @@ class AdamWSpec : FunSpec({
     assertClose(run.weightsAfterStep, expected)
   }
 
+  test("a weight decay of exactly 1 decays too (w shrinks by lr * w before Adam's update)") {
+    // 1 is a legal decay and no special case: a shortcut keyed on a constant must not skip it
+    val run = runOptimizer(adamW(0.1, weightDecay = 1.0), CoupledQuadratic, rates)
+    assertClose(run.weightsAfterStep, adamReference(CoupledQuadratic, rates, 0.9, 0.999, 1e-7, 1.0) { true })
+  }
+
   test("parameters the filter excludes get Adam's update without decay") {
     val optimizer = adamW(0.1, weightDecay = decay, excludeFromDecay = ParameterFilter.BIASES_AND_NORMALIZATION)
     val run = runOptimizer(optimizer, CoupledQuadratic, rates)
