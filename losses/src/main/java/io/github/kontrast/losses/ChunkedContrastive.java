@@ -2,8 +2,17 @@ package io.github.kontrast.losses;
 
 import io.github.kontrast.losses.internal.Checks;
 import io.github.kontrast.losses.reducers.Reduction;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
@@ -122,18 +131,30 @@ public final class ChunkedContrastive {
         if (!graph) {
           continue;
         }
-        Gradients g = tf.gradients(blockSum, inputs);
+        // tf.gradients fails on an input the block cannot reach at all: ask only for the others
+        List<Integer> read = reachable(blockSum, inputs);
+        if (read.isEmpty()) {
+          continue;
+        }
+        Gradients g = tf.gradients(blockSum, read.stream().map(inputs::get).toList());
         List<Operation> done = new ArrayList<>();
-        for (int i = 0; i < inputs.size(); i++) {
-          Output<TFloat32> dy = g.dy(i);
+        for (int k = 0; k < read.size(); k++) {
+          int i = read.get(k);
+          Output<TFloat32> dy = g.dy(k);
           if (!connected(dy)) {
-            continue; // this block does not read input i
+            continue; // this block reads input i only through a stop-gradient
           }
           grads.set(i, grads.get(i) == null ? dy : tf.math.add(grads.get(i), dy));
           done.add(grads.get(i).op());
         }
-        previous = done;
+        if (!done.isEmpty()) {
+          previous = done;
+        }
       }
+    }
+    if (total == null) {
+      throw new IllegalArgumentException("chunkRows = " + chunkRows + ": no anchors to sum, every pass has 0 rows ("
+          + passes.stream().map(Pass::name).toList() + ")");
     }
     if (!graph) {
       return total;
@@ -187,6 +208,35 @@ public final class ChunkedContrastive {
   /** Rows [start, start + rows) of x; int32 bounds, as the C++ gradient of Slice fails on int64 ones. */
   private static Operand<TFloat32> slice(Ops tf, Operand<TFloat32> x, long start, int rows) {
     return tf.slice(x, tf.constant(new int[] {(int) start, 0}), tf.constant(new int[] {rows, -1}));
+  }
+
+  /**
+   * The indices of {@code inputs} that {@code y} reads, following data edges back from y and
+   * stopping at the inputs themselves.
+   */
+  private static List<Integer> reachable(Operand<TFloat32> y, List<Operand<TFloat32>> inputs) {
+    Map<Output<?>, List<Integer>> wanted = new HashMap<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      wanted.computeIfAbsent(inputs.get(i).asOutput(), o -> new ArrayList<>()).add(i);
+    }
+    Set<Operation> seen = new HashSet<>();
+    Deque<Operation> todo = new ArrayDeque<>(List.of(y.op()));
+    SortedSet<Integer> found = new TreeSet<>();
+    while (!todo.isEmpty()) {
+      Operation op = todo.pop();
+      if (!seen.add(op)) {
+        continue;
+      }
+      for (Operand<?> in : ((GraphOperation) op).inputs()) {
+        List<Integer> hit = wanted.get(in.asOutput());
+        if (hit != null) {
+          found.addAll(hit);
+        } else {
+          todo.push(in.op());
+        }
+      }
+    }
+    return new ArrayList<>(found);
   }
 
   /** TF Java gives a gradient output without an operation for an input the loss does not reach. */

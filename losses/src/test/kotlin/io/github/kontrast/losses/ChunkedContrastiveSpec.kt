@@ -244,8 +244,7 @@ class ChunkedContrastiveSpec : FunSpec({
     // pass 1's rows: sum of squares of x plus the sums of y and u as fixed targets (no gradient,
     // as MoCo's keys); pass 2's rows: 3 * the row sum of y plus the sums of x and u, fixed too. So
     // x's gradient is 2x (pass 1 only), y's 3 (pass 2 only), and u, never read but as a fixed target, stays
-    // out of the result's gradient. (A block must reach every input: tf.gradients refuses one it
-    // cannot reach at all.)
+    // out of the result's gradient.
     val x = randomMat(rnd, 5, 2)
     val y = randomMat(rnd, 3, 2)
     val u = randomMat(rnd, 2, 2)
@@ -272,6 +271,29 @@ class ChunkedContrastiveSpec : FunSpec({
     Tf.GraphCheck(listOf(x), listOf(), { tf, _ ->
       ChunkedContrastive.sum(tf, 2, listOf(), listOf(ChunkedContrastive.Pass("x", Tf.constant(tf, x), squares)))
     }).use { g -> withClue("constants only: ${g.loss()}") { g.loss().isNear(x.data.sumOf { it.toDouble() * it }) shouldBe true } }
+  }
+
+  test("sum: an input that a pass does not read at all gets only the other pass's gradients; no anchors at all is refused") {
+    // pass 1 reads only x (sum of squares), pass 2 only y (3 * row sums): neither block reaches
+    // the other input, which tf.gradients would refuse if asked for it
+    val x = randomMat(rnd, 5, 2)
+    val y = randomMat(rnd, 3, 2)
+    val build: (Ops, List<Operand<TFloat32>>) -> Operand<TFloat32> = { tf, (a, b) ->
+      val second = ChunkedContrastive.Rows { t, anchors, _ -> t.math.mul(t.constant(3f), t.reduceSum(anchors, t.constant(1))) }
+      ChunkedContrastive.sum(tf, 2, listOf(a, b), listOf(ChunkedContrastive.Pass("x", a, squares), ChunkedContrastive.Pass("y", b, second)))
+    }
+    val expected = x.data.sumOf { it.toDouble() * it } + 3 * y.data.sumOf { it.toDouble() }
+    Tf.GraphCheck(listOf(x, y), listOf(0, 1), build).use { g ->
+      withClue("value ${g.loss()}, expected $expected") { g.loss().isNear(expected) shouldBe true }
+      val (gx, gy) = g.gradients()
+      gx.shouldMatch(x.data.map { 2.0 * it }, "d/dx")
+      gy.shouldMatch(List(6) { 3.0 }, "d/dy")
+    }
+    Tf.graph { tf ->
+      shouldThrow<IllegalArgumentException> {
+        ChunkedContrastive.sum(tf, 2, listOf(), listOf(ChunkedContrastive.Pass("features", Tf.placeholder(tf, 0, 2), squares)))
+      }.message.let { it shouldContain "chunkRows = 2"; it shouldContain "0 rows"; it shouldContain "features" }
+    }
   }
 })
 
