@@ -141,29 +141,17 @@ public final class GatheredClip {
    */
   private Operand<TFloat32> chunked(Ops tf, Features features, Operand<TFloat32> scale, Operand<TFloat32> logLogitScale) {
     int chunkRows = loss.chunkRows();
-    Operand<TFloat32> images = features.imageFeatures();
-    ChunkedContrastive.staticRows(chunkRows, new ChunkedContrastive.Pass("imageFeatures", images, (t, a, i) -> a));
-    long b = Checks.dim(images, 0);
-    long d = Checks.dim(images, 1);
-    if (d < 0) {
-      throw new IllegalArgumentException("imageFeatures: chunkRows = " + chunkRows + " needs a static feature size, got shape "
-          + Checks.describe(images.shape()));
-    }
-    int rank = features.rank();
-    // the gather's own shape is not inferred; int32 slice bounds, as the C++ gradient of Slice fails on int64 ones
-    Operand<TFloat32> allImages = tf.reshape(features.allImageFeatures(), tf.constant(new long[] {b * features.size(), d}));
-    Operand<TFloat32> allTexts = tf.reshape(features.allTextFeatures(), tf.constant(new long[] {b * features.size(), d}));
-    int[] begin = {(int) (b * rank), 0};
-    int[] extent = {(int) b, (int) d};
-    Operand<TFloat32> ownImages = tf.slice(allImages, tf.constant(begin), tf.constant(extent));
-    Operand<TFloat32> ownTexts = tf.slice(allTexts, tf.constant(begin), tf.constant(extent));
-    Operand<TInt32> offset = tf.constant((int) (b * rank));
-    ChunkedContrastive.Pass imageToText = new ChunkedContrastive.Pass("imageFeatures", ownImages,
+    GatheredRows.Blocks images = GatheredRows.blocks(tf, "imageFeatures", features.imageFeatures(), features.allImageFeatures(), features.size(), features.rank(), chunkRows);
+    GatheredRows.Blocks texts = GatheredRows.blocks(tf, "textFeatures", features.textFeatures(), features.allTextFeatures(), features.size(), features.rank(), chunkRows);
+    Operand<TFloat32> allImages = images.all();
+    Operand<TFloat32> allTexts = texts.all();
+    Operand<TInt32> offset = tf.constant((int) (images.rows() * features.rank()));
+    ChunkedContrastive.Pass imageToText = new ChunkedContrastive.Pass("imageFeatures", images.own(),
         (t, rows, indices) -> directed(t, scale, rows, allTexts, t.math.add(indices, offset)));
-    ChunkedContrastive.Pass textToImage = new ChunkedContrastive.Pass("textFeatures", ownTexts,
+    ChunkedContrastive.Pass textToImage = new ChunkedContrastive.Pass("textFeatures", texts.own(),
         (t, rows, indices) -> directed(t, scale, rows, allImages, t.math.add(indices, offset)));
     Operand<TFloat32> sum = ChunkedContrastive.sum(tf, chunkRows, List.of(allImages, allTexts, logLogitScale), List.of(imageToText, textToImage));
-    return GatheredReduction.reduceSum(tf, loss.reduction(), tf.math.mul(tf.constant(0.5f), sum), b, features.size());
+    return GatheredReduction.reduceSum(tf, loss.reduction(), tf.math.mul(tf.constant(0.5f), sum), images.rows(), features.size());
   }
 
   /** Per-row cross-entropies [b] of {@code rows} against every worker's {@code candidates}, the partner of row i at column {@code matches[i]}. */

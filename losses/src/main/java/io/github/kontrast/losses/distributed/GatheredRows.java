@@ -32,6 +32,33 @@ final class GatheredRows {
   }
 
   /**
+   * This worker's rows {@code local} [n,D] beside the gathered ones, with static shapes for row
+   * blocks: {@code all} [size * n, D] (the gather's own shape is not inferred), {@code own} this
+   * worker's block of it [n, D], read from the gathered tensor so that a block's gradient with
+   * respect to it stays with respect to {@code all}.
+   */
+  record Blocks(Operand<TFloat32> all, Operand<TFloat32> own, long rows) {}
+
+  /**
+   * The {@link Blocks} of {@code gathered} (the gather of {@code local}, argument {@code name}, over
+   * {@code size} workers, this one {@code rank});
+   * fails, naming the argument, unless n and D are static (row blocks are counted now).
+   */
+  static Blocks blocks(Ops tf, String name, Operand<TFloat32> local, Operand<TFloat32> gathered, int size, int rank, int chunkRows) {
+    ChunkedContrastive.staticRows(chunkRows, new ChunkedContrastive.Pass(name, local, (t, a, i) -> a));
+    long n = Checks.dim(local, 0);
+    long d = Checks.dim(local, 1);
+    if (d < 0) {
+      throw new IllegalArgumentException(name + ": chunkRows = " + chunkRows + " needs a static embedding size, got shape "
+          + Checks.describe(local.shape()));
+    }
+    Operand<TFloat32> all = tf.reshape(gathered, tf.constant(new long[] {n * size, d}));
+    // int32 slice bounds, as the C++ gradient of Slice fails on int64 ones
+    Operand<TFloat32> own = tf.slice(all, tf.constant(new int[] {(int) (n * rank), 0}), tf.constant(new int[] {(int) n, (int) d}));
+    return new Blocks(all, own, n);
+  }
+
+  /**
    * The loss of this worker's rows {@code local} [n,D] (argument {@code name}, for messages), reduced
    * as {@link GatheredReduction} does: the full matrix when {@code chunkRows} is 0, else row blocks.
    */
@@ -41,28 +68,11 @@ final class GatheredRows {
       Operand<TInt32> all = tf.range(tf.constant(0), Tensors.size(tf, local, 0), tf.constant(1));
       return GatheredReduction.reduce(tf, reduction, rows.perAnchor(tf, local, all, gather.gather(tf, local)), gather.size());
     }
-    // the blocks are counted now: fail before any op is built
-    checkStatic(name, local, chunkRows);
-    long n = Checks.dim(local, 0);
-    long d = Checks.dim(local, 1);
-    // the gather's own shape is not inferred; int32 slice bounds, as the C++ gradient of Slice fails on int64 ones
-    Operand<TFloat32> candidates = tf.reshape(gather.gather(tf, local), tf.constant(new long[] {n * gather.size(), d}));
-    Operand<TFloat32> anchors = tf.slice(candidates,
-        tf.constant(new int[] {(int) (n * gather.rank()), 0}), tf.constant(new int[] {(int) n, (int) d}));
-    ChunkedContrastive.Pass pass = new ChunkedContrastive.Pass(name, anchors, (t, a, i) -> rows.perAnchor(t, a, i, candidates));
-    Operand<TFloat32> sum = ChunkedContrastive.sum(tf, chunkRows, List.of(candidates), List.of(pass));
-    return GatheredReduction.reduceSum(tf, reduction, sum, n, gather.size());
-  }
-
-  /** Fails unless row blocks ({@code chunkRows} > 0) can be counted: static n and D. */
-  private static void checkStatic(String name, Operand<TFloat32> local, int chunkRows) {
-    if (chunkRows == 0) {
-      return;
-    }
+    // the blocks are counted before the gather: a dynamic shape fails before any op is built
     ChunkedContrastive.staticRows(chunkRows, new ChunkedContrastive.Pass(name, local, (t, a, i) -> a));
-    if (Checks.dim(local, 1) < 0) {
-      throw new IllegalArgumentException(name + ": chunkRows = " + chunkRows + " needs a static embedding size, got shape "
-          + Checks.describe(local.shape()));
-    }
+    Blocks b = blocks(tf, name, local, gather.gather(tf, local), gather.size(), gather.rank(), chunkRows);
+    ChunkedContrastive.Pass pass = new ChunkedContrastive.Pass(name, b.own(), (t, a, i) -> rows.perAnchor(t, a, i, b.all()));
+    Operand<TFloat32> sum = ChunkedContrastive.sum(tf, chunkRows, List.of(b.all()), List.of(pass));
+    return GatheredReduction.reduceSum(tf, reduction, sum, b.rows(), gather.size());
   }
 }

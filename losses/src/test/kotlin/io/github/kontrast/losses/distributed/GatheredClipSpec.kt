@@ -214,7 +214,7 @@ class GatheredClipSpec : FunSpec({
       shouldThrow<IllegalArgumentException> { blocks.call(tf, Tf.placeholder(tf, -1, 5), Tf.placeholder(tf, -1, 5), s, ok) }
         .message.let { it shouldContain "'imageFeatures'"; it shouldContain "static batch size" }
       shouldThrow<IllegalArgumentException> { blocks.call(tf, Tf.placeholder(tf, 3, -1), Tf.placeholder(tf, 3, -1), s, ok) }
-        .message.let { it shouldContain "imageFeatures"; it shouldContain "static feature size" }
+        .message.let { it shouldContain "imageFeatures"; it shouldContain "static embedding size" }
       shouldThrow<IllegalArgumentException> { GatheredClip.Features(x, x, x, x, tf.constant(intArrayOf(0, 1, 2)), 0, 0) }
         .message.let { it shouldContain "size"; it shouldContain "0" }
       shouldThrow<IllegalArgumentException> { GatheredClip.Features(x, x, x, x, tf.constant(intArrayOf(0, 1, 2)), 2, 2) }
