@@ -51,9 +51,7 @@ object CommunicationBench {
       )
     }
     if (cluster.rank == 0) Files.writeString(out.resolve("communication.txt"), lines.joinToString("\n") + "\n")
-    Files.writeString(out.resolve("bench-done-${cluster.rank}"), "")
-    while ((0 until cluster.size).any { !Files.exists(out.resolve("bench-done-$it")) }) Thread.sleep(50)
-    System.exit(0)
+    WorkerJvms.finish(cluster, out)
   }
 
   private fun allReduceMillis(cluster: ClusterSpec, n: Int): Double = Graph().use { g ->
