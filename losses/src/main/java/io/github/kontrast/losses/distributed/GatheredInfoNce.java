@@ -53,8 +53,7 @@ public final class GatheredInfoNce {
       return GatheredReduction.reduce(tf, loss.reduction(), perQuery(tf, query, keys, tf.math.add(rows, offset)), gather.size());
     }
     // the blocks are counted before the gather: a dynamic shape fails before any op is built
-    ChunkedContrastive.Pass counted = new ChunkedContrastive.Pass("query", query, (t, a, i) -> a);
-    long b = ChunkedContrastive.staticRows(chunkRows, counted);
+    long b = GatheredRows.staticRows("query", query, chunkRows);
     GatheredRows.Blocks keys = GatheredRows.blocks(tf, "positiveKey", positiveKey, gather.gather(tf, positiveKey), gather.size(), gather.rank(), chunkRows);
     Operand<TInt32> offset = tf.constant((int) (b * gather.rank()));
     ChunkedContrastive.Pass pass = new ChunkedContrastive.Pass("query", query, (t, q, i) -> perQuery(t, q, keys.all(), t.math.add(i, offset)));

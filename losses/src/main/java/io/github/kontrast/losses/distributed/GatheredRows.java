@@ -45,13 +45,8 @@ final class GatheredRows {
    * fails, naming the argument, unless n and D are static (row blocks are counted now).
    */
   static Blocks blocks(Ops tf, String name, Operand<TFloat32> local, Operand<TFloat32> gathered, int size, int rank, int chunkRows) {
-    ChunkedContrastive.staticRows(chunkRows, new ChunkedContrastive.Pass(name, local, (t, a, i) -> a));
-    long n = Checks.dim(local, 0);
+    long n = staticRows(name, local, chunkRows);
     long d = Checks.dim(local, 1);
-    if (d < 0) {
-      throw new IllegalArgumentException(name + ": chunkRows = " + chunkRows + " needs a static embedding size, got shape "
-          + Checks.describe(local.shape()));
-    }
     Operand<TFloat32> all = tf.reshape(gathered, tf.constant(new long[] {n * size, d}));
     // int32 slice bounds, as the C++ gradient of Slice fails on int64 ones
     Operand<TFloat32> own = tf.slice(all, tf.constant(new int[] {(int) (n * rank), 0}), tf.constant(new int[] {(int) n, (int) d}));
@@ -69,10 +64,20 @@ final class GatheredRows {
       return GatheredReduction.reduce(tf, reduction, rows.perAnchor(tf, local, all, gather.gather(tf, local)), gather.size());
     }
     // the blocks are counted before the gather: a dynamic shape fails before any op is built
-    ChunkedContrastive.staticRows(chunkRows, new ChunkedContrastive.Pass(name, local, (t, a, i) -> a));
+    staticRows(name, local, chunkRows);
     Blocks b = blocks(tf, name, local, gather.gather(tf, local), gather.size(), gather.rank(), chunkRows);
     ChunkedContrastive.Pass pass = new ChunkedContrastive.Pass(name, b.own(), (t, a, i) -> rows.perAnchor(t, a, i, b.all()));
     Operand<TFloat32> sum = ChunkedContrastive.sum(tf, chunkRows, List.of(b.all()), List.of(pass));
     return GatheredReduction.reduceSum(tf, reduction, sum, b.rows(), gather.size());
+  }
+
+  /** The static n of {@code local} [n,D] for row blocks; fails, naming the argument, unless n and D are static. */
+  static long staticRows(String name, Operand<TFloat32> local, int chunkRows) {
+    long n = ChunkedContrastive.staticRows(chunkRows, new ChunkedContrastive.Pass(name, local, (t, a, i) -> a));
+    if (Checks.dim(local, 1) < 0) {
+      throw new IllegalArgumentException(name + ": chunkRows = " + chunkRows + " needs a static embedding size, got shape "
+          + Checks.describe(local.shape()));
+    }
+    return n;
   }
 }
